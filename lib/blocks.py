@@ -1,0 +1,100 @@
+"""Layer builders: the vocabulary of the article (convolution and transition blocks).
+
+Each builder takes a Keras tensor and returns one, so a model reads top-down as a list of
+blocks. Only ``keras`` APIs are used: the same code runs on TensorFlow, JAX or PyTorch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+from keras import layers
+
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
+
+
+def scaled_input(shape: tuple[int, int, int] = (28, 28, 1)) -> tuple[keras.KerasTensor, keras.KerasTensor]:
+    """Raw pixels 0-255 in, standardised pixels out: the saved model needs no preprocessing."""
+    inputs = keras.Input(shape, name="pixels")
+    x = layers.Rescaling(1 / (255 * MNIST_STD), offset=-MNIST_MEAN / MNIST_STD, name="scale")(inputs)
+    return inputs, x
+
+
+def augment(x, *, rotation_degrees: float = 0.0, shift_pixels: float = 0.0, seed: int | None = None):
+    """Random rotations and shifts, active in training only (no parameters)."""
+    if rotation_degrees:
+        x = layers.RandomRotation(rotation_degrees / 360, fill_mode="constant", seed=seed, name="rotate")(x)
+    if shift_pixels:
+        f = shift_pixels / 28
+        x = layers.RandomTranslation(f, f, fill_mode="constant", seed=seed, name="shift")(x)
+    return x
+
+
+def conv(
+    x,
+    filters: int,
+    kernel: int = 3,
+    *,
+    batchnorm: bool = False,
+    dropout: float = 0.0,
+    padding: str = "valid",
+    relu: bool = True,
+    name: str,
+):
+    """Conv -> [BatchNorm] -> ReLU -> [Dropout]; the bias is dropped where BatchNorm follows."""
+    x = layers.Conv2D(filters, kernel, padding=padding, use_bias=not batchnorm, name=name)(x)
+    if batchnorm:
+        x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    if relu:
+        x = layers.ReLU(name=f"{name}_relu")(x)
+    if dropout:
+        x = layers.Dropout(dropout, name=f"{name}_drop")(x)
+    return x
+
+
+def conv_block(
+    x,
+    filters: Sequence[int],
+    *,
+    batchnorm: bool = False,
+    dropout: float = 0.0,
+    padding: str = "valid",
+    name: str,
+):
+    """Several 3x3 convolutions; each one grows the receptive field by 2 x the jump."""
+    for i, f in enumerate(filters, 1):
+        x = conv(x, f, 3, batchnorm=batchnorm, dropout=dropout, padding=padding, name=f"{name}_{i}")
+    return x
+
+
+def transition_block(x, filters: int, *, batchnorm: bool = False, name: str):
+    """Max-pooling halves the map, then a 1x1 convolution cuts the channels.
+
+    Pooling first makes the 1x1 convolution four times cheaper; the receptive field is the same.
+    """
+    x = layers.MaxPooling2D(2, name=f"{name}_pool")(x)
+    return conv(x, filters, 1, batchnorm=batchnorm, name=f"{name}_1x1")
+
+
+def partial_transition(x, filters: int, *, batchnorm: bool = False, name: str):
+    """A 1x1 convolution without pooling: fewer channels, no information lost to pooling."""
+    return conv(x, filters, 1, batchnorm=batchnorm, name=f"{name}_1x1")
+
+
+def output_head(x, classes: int = 10, *, kind: str = "flatten", name: str = "head"):
+    """Class probabilities from the last feature map.
+
+    ``flatten``: a 1x1 convolution to ``classes`` channels on a 1x1 map, then flatten (the
+    article's head). ``gap``: global average pooling, then a dense layer, so the last
+    convolution may end on any map size.
+    """
+    if kind == "flatten":
+        x = layers.Conv2D(classes, 1, name=f"{name}_1x1")(x)
+        x = layers.Flatten(name=f"{name}_flatten")(x)
+    elif kind == "gap":
+        x = layers.GlobalAveragePooling2D(name=f"{name}_gap")(x)
+        x = layers.Dense(classes, name=f"{name}_dense")(x)
+    else:
+        raise ValueError(f"output head kind={kind!r}: expected 'flatten' or 'gap'")
+    return layers.Softmax(name=f"{name}_softmax")(x)

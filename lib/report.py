@@ -1,0 +1,141 @@
+"""Figures and metrics.json: what a reader sees without running anything."""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from lib import ROOT
+
+
+def plot_curves(history: dict[str, list[float]], path: Path | None = None, title: str = ""):
+    """Accuracy and loss per epoch: train and validation; test dotted, for reading only."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    epochs = np.arange(1, len(history["accuracy"]) + 1)
+    for ax, metric in zip(axes, ("accuracy", "loss"), strict=False):
+        ax.plot(epochs, history[metric], label="train")
+        ax.plot(epochs, history[f"val_{metric}"], label="validation (selects)")
+        ax.plot(epochs, history[f"test_{metric}"], ":", label="test (read only)")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    if len(epochs) and min(history["val_accuracy"]) > 0.97:
+        axes[0].set_ylim(0.97, 1.0)
+    fig.suptitle(title)
+    fig.tight_layout()
+    if path:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, classes: int = 10) -> np.ndarray:
+    """Counts with true labels as rows and predictions as columns."""
+    m = np.zeros((classes, classes), dtype=np.int64)
+    np.add.at(m, (y_true, y_pred), 1)
+    return m
+
+
+def plot_confusion(matrix: np.ndarray, path: Path | None = None):
+    """The confusion matrix, diagonal dimmed so that the errors stand out."""
+    fig, ax = plt.subplots(figsize=(6, 5.5))
+    off = matrix.copy()
+    np.fill_diagonal(off, 0)
+    ax.imshow(off, cmap="Reds")
+    for (i, j), v in np.ndenumerate(matrix):
+        ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color="grey" if i == j else "black")
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_xticks(range(len(matrix)))
+    ax.set_yticks(range(len(matrix)))
+    ax.set_title(f"test set: {int(off.sum())} errors of {int(matrix.sum())}")
+    fig.tight_layout()
+    if path:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def plot_misclassified(
+    x: np.ndarray, y_true: np.ndarray, probs: np.ndarray, path: Path | None = None, count: int = 32
+):
+    """The misclassified test digits the model was most confident about."""
+    pred = probs.argmax(1)
+    wrong = np.flatnonzero(pred != y_true)
+    wrong = wrong[np.argsort(-probs[wrong, pred[wrong]])][:count]
+    cols = 8
+    rows = max(1, -(-len(wrong) // cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.3, rows * 1.5), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for ax, i in zip(axes.flat, wrong, strict=False):
+        ax.imshow(x[i].squeeze(), cmap="gray_r")
+        ax.set_title(f"{y_true[i]}→{pred[i]} ({probs[i, pred[i]]:.2f})", fontsize=8)
+    fig.suptitle("misclassified test digits: true→predicted (confidence)")
+    fig.tight_layout()
+    if path:
+        fig.savefig(path, dpi=100)
+    return fig
+
+
+def versions() -> dict[str, str]:
+    """Library versions, for metrics.json."""
+    import keras
+
+    out = {
+        "python": platform.python_version(),
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "backend": keras.backend.backend(),
+    }
+    if out["backend"] == "tensorflow":
+        import tensorflow as tf
+
+        out["tensorflow"] = tf.__version__
+    else:
+        backend_module = __import__({"jax": "jax", "torch": "torch"}.get(out["backend"], "numpy"))
+        out[out["backend"]] = backend_module.__version__
+    out["machine"] = f"{platform.machine()} {platform.processor() or platform.system()}"
+    return out
+
+
+def git_commit() -> dict[str, str | bool | None]:
+    """The commit the code came from, and whether the work tree had changes."""
+
+    def git(*args: str) -> str | None:
+        try:
+            return subprocess.run(
+                ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return None
+
+    status = git("status", "--porcelain", "--", "lib", "notebooks")
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None}
+
+
+def write_json(path: Path, obj: dict) -> None:
+    """Write JSON via a temporary file, so a reader never sees half a file."""
+    tmp = Path(path).with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(obj, indent=1, sort_keys=False) + "\n")
+    tmp.replace(path)
+
+
+def summary_markdown(metrics: dict) -> str:
+    """Our figures beside the article's, each labelled as what it is."""
+    art = metrics.get("article") or {}
+    rows = [
+        ("parameters (Keras total)", f"{metrics['params']:,}", f"{art['params']:,}" if art else "–"),
+        ("epochs run", str(metrics["epochs"]), "–"),
+        ("test accuracy of the saved model", f"{metrics['test_accuracy']:.2%}", "–"),
+        ("saved weights", f"epoch {metrics['saved_epoch']} ({metrics['selection']})", "best epoch"),
+        ("best validation accuracy", f"{metrics['best_val_accuracy']:.2%}", art.get("reported", "–")),
+        ("seconds per epoch", f"{metrics['seconds_per_epoch']:.1f}", "–"),
+    ]
+    lines = ["| | this run | the article |", "|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)

@@ -1,0 +1,225 @@
+"""A notebook's run from parameters to a published output folder.
+
+Everything a run writes goes to ``<OUTPUT_DIR>.partial/`` first; only a run that finished
+replaces ``OUTPUT_DIR``, so a failed, interrupted or killed run leaves the previous results
+exactly as they were. The partial folder also holds the training state: the same command
+started again resumes from the last completed epoch.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from lib import ROOT
+from lib.data import Dataset, load_dataset, split_validation
+from lib.experiments import ARTICLE, experiment
+from lib.models import build_model
+from lib.params import ParameterError, optional_limit, positive_int, writable_dir
+from lib.report import git_commit, versions, write_json
+from lib.training import Split, TrainResult, lr_sweep, set_determinism, train
+
+MODEL_FILE = "model.keras"
+
+
+def resolve(path: str | Path | None) -> Path | None:
+    """Relative paths are relative to the repository root, wherever Jupyter was started."""
+    if path in (None, ""):
+        return None
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else ROOT / p
+
+
+@dataclass
+class Run:
+    name: str
+    config: dict
+    seed: int
+    output_dir: Path
+    data: Split
+    dataset: Dataset
+    started: float
+
+    @property
+    def staging(self) -> Path:
+        return self.output_dir.with_name(self.output_dir.name + ".partial")
+
+    @classmethod
+    def start(
+        cls,
+        name: str,
+        *,
+        EPOCHS=None,
+        BATCH_SIZE=None,
+        SEED=0,
+        TRAIN_LIMIT=None,
+        DATA_PATH=None,
+        OUTPUT_DIR=None,
+        VAL_FRACTION=0.1,
+        DATASET="mnist",
+    ) -> Run:
+        """Check every parameter, load the data, prepare the staging folder; train nothing."""
+        config = experiment(name)
+        config["epochs"] = positive_int("EPOCHS", config["epochs"] if EPOCHS is None else EPOCHS)
+        seed = SEED
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ParameterError(f"SEED={seed!r}: expected a non-negative integer")
+        if not isinstance(VAL_FRACTION, float) or not 0 < VAL_FRACTION < 0.5:
+            raise ParameterError(f"VAL_FRACTION={VAL_FRACTION!r}: expected a number between 0 and 0.5")
+        if not isinstance(DATASET, str) or not DATASET:
+            raise ParameterError(f"DATASET={DATASET!r}: expected a data-set name such as 'mnist'")
+        output_dir = writable_dir("OUTPUT_DIR", resolve(OUTPUT_DIR) or ROOT / "outputs" / name)
+        dataset = load_dataset(DATASET, resolve(DATA_PATH))
+        limit = optional_limit("TRAIN_LIMIT", TRAIN_LIMIT, len(dataset.x_train))
+        dataset = dataset.limit(limit)
+        x_train, y_train, x_val, y_val = split_validation(
+            dataset.x_train, dataset.y_train, VAL_FRACTION, seed
+        )
+        bs = config["batch_size"] if BATCH_SIZE is None else BATCH_SIZE
+        config["batch_size"] = positive_int(
+            "BATCH_SIZE", bs, upper=len(x_train), what="the training images after the validation split"
+        )
+        config.update(seed=seed, train_limit=limit, val_fraction=VAL_FRACTION, dataset=DATASET)
+        data = Split(
+            x_train[..., None], y_train, x_val[..., None], y_val, dataset.x_test[..., None], dataset.y_test
+        )
+        run = cls(name, config, seed, output_dir, data, dataset, time.time())
+        run._prepare_staging()
+        print(
+            f"{name}: {len(x_train):,} training, {len(x_val):,} validation, "
+            f"{len(dataset.x_test):,} test images from {dataset.source} "
+            f"({'checksums verified' if dataset.verified else 'not the full MNIST: no checksums'})"
+        )
+        return run
+
+    def _prepare_staging(self) -> None:
+        # A partial folder from a killed run with the same configuration is resumed;
+        # one from another configuration is discarded.
+        stamp = self.staging / "run.json"
+        if self.staging.exists():
+            same = stamp.exists() and json.loads(stamp.read_text()) == self.config
+            if same:
+                print(f"found an unfinished run in {self.staging}: resuming it")
+                return
+            shutil.rmtree(self.staging)
+        self.staging.mkdir(parents=True)
+        write_json(stamp, self.config)
+
+    def build_model(self) -> keras.Model:
+        """This notebook's model, built with the run's seed."""
+        set_determinism(self.seed)
+        kwargs = {"seed": self.seed} if self.config["model"] == "under_8k" else {}
+        return build_model(self.config["model"], **kwargs)
+
+    def check_budget(self, model: keras.Model) -> int:
+        """The parameter count, asserted against the notebook's budget."""
+        params = model.count_params()
+        budget = self.config.get("budget")
+        assert budget is None or params < budget, f"{params:,} parameters: over the {budget:,} budget"
+        print(f"{params:,} parameters" + (f" (budget < {budget:,})" if budget else ""))
+        return params
+
+    def choose_learning_rate(self) -> dict[float, float]:
+        """Short runs at each candidate rate, scored on the validation split only."""
+        cfg = self.config
+        path = self.staging / "lr_sweep.json"
+        if path.exists():
+            scores = {float(k): v for k, v in json.loads(path.read_text()).items()}
+        else:
+            scores = lr_sweep(
+                self.build_model,
+                self.data,
+                cfg["lr_candidates"],
+                epochs=cfg["lr_sweep_epochs"],
+                batch_size=cfg["batch_size"],
+                seed=self.seed,
+            )
+            write_json(path, {str(k): v for k, v in scores.items()})
+        cfg["lr"] = max(scores, key=scores.get)
+        cfg["lr_sweep"] = scores
+        return scores
+
+    def train(self, model: keras.Model, verbose: int = 2) -> tuple[keras.Model, TrainResult]:
+        """Train (or resume) with the notebook's configuration."""
+        cfg = self.config
+        if cfg["lr"] is None:
+            raise ParameterError("no learning rate: call run.choose_learning_rate() first")
+        return train(
+            model,
+            self.data,
+            epochs=cfg["epochs"],
+            batch_size=cfg["batch_size"],
+            seed=self.seed,
+            lr=cfg["lr"],
+            schedule=cfg["schedule"],
+            checkpoint=cfg["checkpoint"],
+            state_dir=self.staging / "state",
+            verbose=verbose,
+        )
+
+    def path(self, filename: str) -> Path:
+        """Where a figure or file goes while the run is in progress."""
+        return self.staging / filename
+
+    def finish(self, model: keras.Model, result: TrainResult) -> dict:
+        """Save the model, evaluate it as saved, write metrics.json, publish the folder."""
+        model_path = self.staging / MODEL_FILE
+        model.save(model_path)
+        saved = keras.saving.load_model(model_path, safe_mode=True)
+        test_loss, test_acc = saved.evaluate(self.data.x_test, self.data.y_test, batch_size=1000, verbose=0)
+        h = result.history
+        metrics = {
+            "notebook": self.name,
+            "dataset": self.dataset.name,
+            "params": int(saved.count_params()),
+            "trainable_params": int(sum(np.prod(w.shape) for w in saved.trainable_weights)),
+            "epochs": result.epochs,
+            "test_accuracy": float(test_acc),
+            "test_loss": float(test_loss),
+            "saved_epoch": result.saved_epoch,
+            "selection": result.selection,
+            "best_val_accuracy": float(max(h["val_accuracy"])),
+            "val_accuracy_of_saved": float(h["val_accuracy"][result.saved_epoch - 1]),
+            "history": h,
+            "seconds_per_epoch": round(result.seconds_per_epoch, 3),
+            "epoch_seconds": [round(s, 3) for s in result.epoch_seconds],
+            "wall_seconds": round(time.time() - self.started, 1),
+            "resumed_from_epoch": result.resumed_from,
+            "seed": self.seed,
+            "model_file": MODEL_FILE,
+            "config": self.config,
+            "data": {
+                "source": self.dataset.source,
+                "verified": self.dataset.verified,
+                "train": len(self.data.x_train),
+                "validation": len(self.data.x_val),
+                "test": len(self.data.x_test),
+            },
+            "article": ARTICLE.get(self.name),
+            "versions": versions(),
+            "git": git_commit(),
+        }
+        write_json(self.staging / "metrics.json", metrics)
+        shutil.rmtree(self.staging / "state", ignore_errors=True)
+        self.publish()
+        return metrics
+
+    def publish(self) -> None:
+        """Swap the staging folder in; the old results go only once the new ones are in place."""
+        old = self.output_dir.with_name(self.output_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.output_dir.exists():
+            self.output_dir.rename(old)
+        self.staging.rename(self.output_dir)
+        shutil.rmtree(old, ignore_errors=True)
+        print(f"results in {self.output_dir}")
+
+    def predictions(self, model: keras.Model) -> np.ndarray:
+        """Class probabilities on the test set (for the confusion matrix and error grid)."""
+        return model.predict(self.data.x_test, batch_size=1000, verbose=0)

@@ -1,0 +1,240 @@
+"""Training that is reproducible, resumable and honest about what it selects.
+
+One ``fit`` call per epoch: before each epoch the data order and every layer's random
+stream (dropout, augmentation) are re-seeded from (seed, epoch), and after each epoch the
+model, the optimizer and the log are saved. A run killed part-way and started again
+resumes from the last completed epoch and ends with the same numbers as one that never
+stopped. Checkpoints monitor the validation split only; test accuracy is recorded per
+epoch for reading, never for choosing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+
+LOSS = "sparse_categorical_crossentropy"
+
+
+def set_determinism(seed: int) -> None:
+    """Seed Python, NumPy and the backend; make TensorFlow's ops deterministic on CPU."""
+    keras.utils.set_random_seed(seed)
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+
+
+def _reseed(model: keras.Model, seed: int, epoch: int) -> None:
+    # Layers keep their random stream in a SeedGenerator state variable that is not saved
+    # with the model; resetting it per epoch makes an epoch's randomness depend on
+    # (seed, epoch) only, which is what lets a resumed run match an uninterrupted one.
+    keras.utils.set_random_seed(seed * 1000 + epoch)
+    for i, layer in enumerate(model._flatten_layers()):
+        for sg in getattr(layer, "_seed_generators", []):
+            sg.state.assign(np.array([seed * 1000 + epoch, i], dtype=sg.state.dtype))
+
+
+@keras.saving.register_keras_serializable(package="small_cnn")
+class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
+    """Linear warm-up to ``peak`` over ``warmup`` of the steps, then linear decay to ~0."""
+
+    def __init__(
+        self,
+        peak: float,
+        total_steps: int,
+        warmup: float = 0.25,
+        start_div: float = 10.0,
+        end_div: float = 1000.0,
+    ):
+        self.peak, self.total_steps, self.warmup = float(peak), int(total_steps), float(warmup)
+        self.start_div, self.end_div = float(start_div), float(end_div)
+
+    def __call__(self, step):
+        step = keras.ops.cast(step, "float32")
+        up = max(1.0, self.warmup * self.total_steps)
+        lo, hi, end = self.peak / self.start_div, self.peak, self.peak / self.end_div
+        rising = lo + (hi - lo) * step / up
+        falling = hi + (end - hi) * (step - up) / max(1.0, self.total_steps - up)
+        return keras.ops.where(step < up, rising, keras.ops.maximum(falling, end))
+
+    def get_config(self) -> dict:
+        return dict(
+            peak=self.peak,
+            total_steps=self.total_steps,
+            warmup=self.warmup,
+            start_div=self.start_div,
+            end_div=self.end_div,
+        )
+
+
+def make_optimizer(
+    lr: float, *, schedule: str = "constant", momentum: float = 0.9, steps_per_epoch: int = 1, epochs: int = 1
+) -> keras.optimizers.Optimizer:
+    """SGD with Nesterov momentum, at a constant rate or on a one-cycle schedule."""
+    if schedule == "constant":
+        rate = lr
+    elif schedule == "onecycle":
+        rate = OneCycle(lr, steps_per_epoch * epochs)
+    else:
+        raise ValueError(f"schedule={schedule!r}: expected 'constant' or 'onecycle'")
+    return keras.optimizers.SGD(rate, momentum=momentum, nesterov=True)
+
+
+@dataclass
+class Split:
+    """Training, validation (carved from the training images) and test arrays."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+@dataclass
+class TrainResult:
+    history: dict[str, list[float]]
+    epoch_seconds: list[float]
+    saved_epoch: int  # 1-based epoch whose weights were kept
+    selection: str  # "best validation accuracy" or "last epoch"
+    resumed_from: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def epochs(self) -> int:
+        return len(self.epoch_seconds)
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        """Median time of one epoch's fit (training plus validation); excludes test reads."""
+        return float(np.median(self.epoch_seconds)) if self.epoch_seconds else 0.0
+
+
+def _atomic_json(path: Path, obj) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(obj))
+    os.replace(tmp, path)
+
+
+def train(
+    model: keras.Model,
+    data: Split,
+    *,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    lr: float,
+    schedule: str = "constant",
+    checkpoint: bool = False,
+    state_dir: str | os.PathLike,
+    verbose: int = 2,
+) -> tuple[keras.Model, TrainResult]:
+    """Train ``model`` (or resume it from ``state_dir``); return the model to save.
+
+    With ``checkpoint`` the returned weights are those of the epoch with the best validation
+    accuracy (the earliest on ties); otherwise those of the last epoch.
+    """
+    state_dir = Path(state_dir)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    log_path = state_dir / "log.json"
+    steps = -(-len(data.x_train) // batch_size)
+    log = json.loads(log_path.read_text()) if log_path.exists() else None
+    if log:
+        model = keras.saving.load_model(state_dir / log["model_file"], safe_mode=True)
+        if verbose:
+            print(f"resuming from {state_dir} after epoch {log['epochs_done']}")
+    else:
+        model.compile(
+            make_optimizer(lr, schedule=schedule, steps_per_epoch=steps, epochs=epochs),
+            loss=LOSS,
+            metrics=["accuracy"],
+        )
+        log = dict(
+            epochs_done=0,
+            history={},
+            epoch_seconds=[],
+            best_epoch=0,
+            best_val=-1.0,
+            model_file=None,
+            best_file=None,
+            resumed_from=0,
+        )
+    log["resumed_from"] = log["epochs_done"]
+    n = len(data.x_train)
+    for epoch in range(log["epochs_done"], epochs):
+        _reseed(model, seed, epoch)
+        order = np.random.default_rng([seed, epoch]).permutation(n)
+        t0 = time.perf_counter()
+        h = model.fit(
+            data.x_train[order],
+            data.y_train[order],
+            batch_size=batch_size,
+            epochs=epoch + 1,
+            initial_epoch=epoch,
+            shuffle=False,
+            validation_data=(data.x_val, data.y_val),
+            validation_batch_size=1000,
+            verbose=verbose,
+        )
+        seconds = time.perf_counter() - t0
+        test = model.evaluate(data.x_test, data.y_test, batch_size=1000, verbose=0, return_dict=True)
+        row = {k: float(v[-1]) for k, v in h.history.items()}
+        row.update(
+            test_loss=float(test["loss"]),
+            test_accuracy=float(test["compile_metrics"] if "compile_metrics" in test else test["accuracy"]),
+            learning_rate=float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)),
+        )
+        for k, v in row.items():
+            log["history"].setdefault(k, []).append(v)
+        log["epoch_seconds"].append(seconds)
+        old = [log["model_file"]]
+        if checkpoint and row["val_accuracy"] > log["best_val"]:
+            old.append(log["best_file"])
+            log["best_val"], log["best_epoch"] = row["val_accuracy"], epoch + 1
+            log["best_file"] = f"best-{epoch + 1}.weights.h5"
+            model.save_weights(state_dir / log["best_file"])
+        log["model_file"] = f"epoch-{epoch + 1}.keras"
+        model.save(state_dir / log["model_file"])
+        log["epochs_done"] = epoch + 1
+        _atomic_json(log_path, log)  # the commit point: files it names are complete
+        for f in old:
+            if f and f not in (log["model_file"], log["best_file"]):
+                (state_dir / f).unlink(missing_ok=True)
+        if verbose:
+            print(f"  test accuracy (read only, selects nothing): {row['test_accuracy']:.4f}")
+    if checkpoint and log["best_file"]:
+        model.load_weights(state_dir / log["best_file"])
+        saved, how = log["best_epoch"], "best validation accuracy"
+    else:
+        saved, how = log["epochs_done"], "last epoch"
+    return model, TrainResult(log["history"], log["epoch_seconds"], saved, how, log["resumed_from"])
+
+
+def lr_sweep(
+    build, data: Split, lrs: list[float], *, epochs: int, batch_size: int, seed: int, verbose: int = 0
+) -> dict[float, float]:
+    """Validation accuracy after ``epochs`` at each constant learning rate (same seed)."""
+    scores = {}
+    for lr in lrs:
+        set_determinism(seed)
+        model = build()
+        model.compile(make_optimizer(lr), loss=LOSS, metrics=["accuracy"])
+        model.fit(
+            data.x_train,
+            data.y_train,
+            batch_size=batch_size,
+            epochs=epochs,
+            validation_data=(data.x_val, data.y_val),
+            validation_batch_size=1000,
+            verbose=verbose,
+        )
+        scores[lr] = float(model.evaluate(data.x_val, data.y_val, batch_size=1000, verbose=0)[1])
+    return scores
