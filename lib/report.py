@@ -99,6 +99,9 @@ def versions() -> dict[str, str]:
     else:
         backend_module = __import__({"jax": "jax", "torch": "torch"}.get(out["backend"], "numpy"))
         out[out["backend"]] = backend_module.__version__
+    from lib.training import FUSED_BATCHNORM
+
+    out["fused_batchnorm"] = str(FUSED_BATCHNORM)
     out["machine"] = f"{platform.machine()} {platform.processor() or platform.system()}"
     return out
 

@@ -19,7 +19,10 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from lib import fast_batchnorm
+
 LOSS = "sparse_categorical_crossentropy"
+FUSED_BATCHNORM = fast_batchnorm.enable()  # TensorFlow only; the saved models stay standard
 
 
 def set_determinism(seed: int) -> None:
