@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -37,9 +38,12 @@ def writable_dir(name: str, value) -> Path:
     if path.exists() and not path.is_dir():
         raise ParameterError(f"{name}={str(path)!r}: exists and is not a folder; choose another path")
     parent = next((p for p in [path, *path.parents] if p.exists()), None)
-    if parent is None or not os.access(parent, os.W_OK | os.X_OK):
+    try:  # os.access says yes to root even on read-only mounts and /proc: really try
+        if parent is None or not parent.is_dir():
+            raise NotADirectoryError(f"{parent} is not a folder")
+        tempfile.TemporaryDirectory(dir=parent).cleanup()
+    except OSError as e:
         raise ParameterError(
-            f"{name}={str(path)!r}: cannot be written ({parent} is read-only); "
-            "choose a folder you can write to"
-        )
+            f"{name}={str(path)!r}: cannot be written ({e}); choose a folder you can write to"
+        ) from None
     return path

@@ -66,6 +66,7 @@ def run_one(notebook: Path, params: dict, output_root: Path, kernel: str) -> flo
         progress_bar=False,
         log_output=True,
     )
+    out_dir.mkdir(parents=True, exist_ok=True)
     os.replace(running, out_dir / f"{name}.ipynb")
     return time.time() - t0
 

@@ -211,8 +211,11 @@ def train(
         for f in old:
             if f and f not in (log["model_file"], log["best_file"]):
                 (state_dir / f).unlink(missing_ok=True)
-        if verbose:
-            print(f"  test accuracy (read only, selects nothing): {row['test_accuracy']:.4f}")
+        if verbose:  # fit's own line says "Epoch k/k": it runs one epoch at a time
+            print(
+                f"epoch {epoch + 1}/{epochs} done in {seconds:.1f} s; test accuracy "
+                f"{row['test_accuracy']:.4f} (read only, selects nothing)"
+            )
     if checkpoint and log["best_file"]:
         model.load_weights(state_dir / log["best_file"])
         saved, how = log["best_epoch"], "best validation accuracy"

@@ -1,0 +1,33 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import synthetic  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def arrays():
+    return synthetic.make_arrays()
+
+
+@pytest.fixture(scope="session")
+def synthetic_npz(tmp_path_factory, arrays) -> Path:
+    return synthetic.write_npz(tmp_path_factory.mktemp("data") / "mnist.npz", arrays)
+
+
+@pytest.fixture(scope="session")
+def real_mnist() -> Path:
+    """The real MNIST file: $MNIST_PATH or ../shared/data/mnist.npz; skipped with a reason if absent."""
+    for p in (os.environ.get("MNIST_PATH"), ROOT.parent / "shared" / "data" / "mnist.npz"):
+        if p and Path(p).is_file():
+            return Path(p)
+    pytest.skip(
+        "real MNIST not found (set MNIST_PATH or put it at ../shared/data/mnist.npz); "
+        "the synthetic-data tests still ran"
+    )

@@ -1,0 +1,34 @@
+"""Run by test_training.py in a subprocess: a small training it can kill and restart."""
+
+import json
+import sys
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+
+import helpers  # noqa: E402
+import synthetic  # noqa: E402
+
+from lib.models import build_model  # noqa: E402
+from lib.training import set_determinism, train  # noqa: E402
+
+state_dir, result_file, epochs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+set_determinism(0)
+model = build_model("regularized")  # BatchNorm and dropout: both must resume exactly
+_, result = train(
+    model,
+    helpers.split(synthetic.make_arrays(3000, 200)),
+    epochs=epochs,
+    batch_size=32,
+    seed=0,
+    lr=0.05,
+    schedule="onecycle",
+    checkpoint=True,
+    state_dir=state_dir,
+    verbose=0,
+)
+result_file.write_text(
+    json.dumps(
+        {"history": result.history, "resumed_from": result.resumed_from, "saved_epoch": result.saved_epoch}
+    )
+)

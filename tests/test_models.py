@@ -1,0 +1,41 @@
+import numpy as np
+import pytest
+
+from lib.models import MODELS, build_model
+from lib.receptive_field import final_receptive_field
+
+# Pinned: a change to an architecture must show up here and in the notebooks' text.
+PARAMS = {
+    "vanilla": 1_608_794,
+    "reduced": 13_078,
+    "batchnorm": 13_522,
+    "regularized": 13_522,
+    "under_8k": 7_602,
+}
+BUDGETS = {"reduced": 15_000, "batchnorm": 15_000, "regularized": 15_000, "under_8k": 8_000}
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_parameter_counts_and_budgets(name):
+    model = build_model(name)
+    assert model.count_params() == PARAMS[name]
+    assert model.count_params() < BUDGETS.get(name, 2_000_000)
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_raw_pixels_in_probabilities_out(name):
+    model = build_model(name)
+    x = np.random.default_rng(0).integers(0, 256, (3, 28, 28, 1)).astype("uint8")
+    p = np.asarray(model.predict(x, verbose=0))
+    assert p.shape == (3, 10)
+    np.testing.assert_allclose(p.sum(1), 1, rtol=1e-5)
+
+
+@pytest.mark.parametrize("name, rf", [("vanilla", 28), ("reduced", 28), ("batchnorm", 28), ("under_8k", 18)])
+def test_last_convolution_sees_the_digit(name, rf):
+    assert final_receptive_field(build_model(name)) == rf
+
+
+def test_unknown_model():
+    with pytest.raises(ValueError, match="unknown model 'tiny'"):
+        build_model("tiny")

@@ -1,0 +1,53 @@
+import pytest
+
+from lib.params import ParameterError
+from lib.run import Run
+
+
+@pytest.fixture
+def start(synthetic_npz, tmp_path):
+    def _start(**kw):
+        kw = {"DATA_PATH": str(synthetic_npz), "OUTPUT_DIR": str(tmp_path / "out"), **kw}
+        return Run.start(kw.pop("name", "02_reduce_parameters"), **kw)
+
+    return _start
+
+
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        ({"EPOCHS": 0}, r"EPOCHS=0: expected a positive integer \(at least 1\)"),
+        ({"EPOCHS": -3}, r"EPOCHS=-3: expected a positive integer"),
+        ({"EPOCHS": 2.5}, r"EPOCHS=2.5: expected a positive integer"),
+        ({"EPOCHS": "3"}, r"EPOCHS='3': expected a positive integer"),
+        ({"BATCH_SIZE": 0}, r"BATCH_SIZE=0: expected a positive integer"),
+        (
+            {"BATCH_SIZE": 5000},
+            r"BATCH_SIZE=5000: larger than the training images after the validation split \(1080\)",
+        ),
+        ({"TRAIN_LIMIT": 0}, r"TRAIN_LIMIT=0: expected a positive integer"),
+        ({"TRAIN_LIMIT": 10**6}, r"TRAIN_LIMIT=1000000: larger than the training images available \(1200\)"),
+        ({"SEED": -1}, r"SEED=-1: expected a non-negative integer"),
+        ({"name": "09_nothing"}, r"unknown notebook '09_nothing'"),
+    ],
+)
+def test_invalid_parameters_name_the_culprit(start, kw, message):
+    with pytest.raises((ParameterError, ValueError), match=message):
+        start(**kw)
+
+
+def test_output_dir_that_cannot_be_written(start, tmp_path):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    with pytest.raises(ParameterError, match=r"OUTPUT_DIR='.*a_file/out': cannot be written"):
+        start(OUTPUT_DIR=str(blocker / "out"))
+    with pytest.raises(ParameterError, match="exists and is not a folder"):
+        start(OUTPUT_DIR=str(blocker))
+    with pytest.raises(ParameterError, match="cannot be written"):
+        start(OUTPUT_DIR="/proc/small-cnn-out")
+
+
+def test_errors_come_before_any_file_is_written(start, tmp_path):
+    with pytest.raises(ParameterError):
+        start(EPOCHS=0)
+    assert not (tmp_path / "out").exists() and not (tmp_path / "out.partial").exists()

@@ -1,0 +1,57 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lib import runner
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _notebook(path: Path, code: str) -> Path:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("OUTPUT_DIR = None")])
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nb.cells.append(nbformat.v4.new_code_cell(code))
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_every_notebook_runs_and_failures_are_reported(tmp_path, capsys):
+    bad = _notebook(tmp_path / "bad.ipynb", "raise RuntimeError('boom')")
+    good = _notebook(tmp_path / "good.ipynb", "x = 1")
+    code = runner.main(
+        [str(bad), str(good), "--output-root", str(tmp_path / "out"), "--timings", str(tmp_path / "t.json")]
+    )
+    assert code == 1
+    assert "failed: bad" in capsys.readouterr().err
+    assert (tmp_path / "out" / "good" / "good.ipynb").exists()
+    assert '"failed": [\n  "bad"\n ]' in (tmp_path / "t.json").read_text()
+
+
+def test_unknown_notebook_selector():
+    with pytest.raises(SystemExit, match="NB='9' matches 0 notebooks"):
+        runner.find_notebook("9")
+    assert runner.find_notebook("03").name == "03_batchnorm.ipynb"
+
+
+def test_parameter_values_are_literals_or_strings():
+    assert runner.parse_value("3") == 3 and runner.parse_value("None") is None
+    assert runner.parse_value("a b'; rm -rf /") == "a b'; rm -rf /"
+
+
+def test_makefile_passes_variables_as_data(tmp_path):
+    marker = tmp_path / "pwned"
+    venv = Path(sys.executable).parent.parent
+    evil = f'03"; touch {marker}; echo "\'$(touch {marker})'
+    r = subprocess.run(
+        ["make", "-s", "run", f"NB={evil}", f"VENV={venv}", "KERNEL=python3"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode != 0
+    assert "matches 0 notebooks" in r.stderr
+    assert not marker.exists()

@@ -1,0 +1,101 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+from helpers import split
+
+from lib import fast_batchnorm
+from lib.models import build_model
+from lib.training import OneCycle, set_determinism, train
+
+HERE = Path(__file__).resolve().parent
+
+
+def _train(arrays, tmp, epochs=2, name="batchnorm", **kw):
+    set_determinism(0)
+    kw = {"batch_size": 32, "seed": 0, "lr": 0.05, "schedule": "constant", "checkpoint": True, **kw}
+    return train(build_model(name), split(arrays), epochs=epochs, state_dir=tmp, verbose=0, **kw)
+
+
+def test_a_tiny_run_lowers_the_loss_and_learns(arrays, tmp_path):
+    _, r = _train(arrays, tmp_path, epochs=3)
+    loss = r.history["loss"]
+    assert loss[-1] < loss[0] * 0.5
+    assert r.history["val_accuracy"][-1] > 0.5  # chance is 0.1
+    assert r.epochs == 3 and len(r.history["test_accuracy"]) == 3
+
+
+def test_same_seed_same_history(arrays, tmp_path):
+    _, a = _train(arrays, tmp_path / "a", name="regularized", schedule="onecycle")
+    _, b = _train(arrays, tmp_path / "b", name="regularized", schedule="onecycle")
+    assert a.history == b.history  # bit for bit, dropout included
+
+
+def test_checkpoint_keeps_the_best_validation_epoch(arrays, tmp_path):
+    model, r = _train(arrays, tmp_path, epochs=3)
+    best = int(np.argmax(r.history["val_accuracy"])) + 1  # argmax: the earliest on ties
+    assert r.saved_epoch == best and r.selection == "best validation accuracy"
+    acc = model.evaluate(split(arrays).x_val, split(arrays).y_val, verbose=0)[1]
+    assert acc == pytest.approx(r.history["val_accuracy"][best - 1], abs=1e-6)
+
+
+def test_without_checkpoint_the_last_epoch_is_kept(arrays, tmp_path):
+    _, r = _train(arrays, tmp_path, epochs=2, checkpoint=False)
+    assert r.saved_epoch == 2 and r.selection == "last epoch"
+
+
+def test_one_cycle_rises_then_falls():
+    s = OneCycle(0.1, total_steps=100)
+    lr = [float(s(i)) for i in range(100)]
+    assert lr[0] == pytest.approx(0.01) and max(lr) == pytest.approx(0.1, rel=1e-3)
+    assert int(np.argmax(lr)) == 25 and lr[-1] < 0.002
+    assert keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(s))(50) == s(50)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the fused kernel is TensorFlow's")
+def test_fused_batchnorm_matches_keras():
+    x = np.random.default_rng(0).normal(2, 3, size=(64, 6, 6, 8)).astype("float32")
+    out = {}
+    for fused in (False, True):
+        fast_batchnorm.enable() if fused else fast_batchnorm.disable()
+        bn = keras.layers.BatchNormalization()
+        out[fused] = (np.asarray(bn(x, training=True)), bn.moving_mean.numpy(), bn.moving_variance.numpy())
+    fast_batchnorm.enable()
+    for a, b in zip(out[False], out[True], strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-4)
+
+
+def test_killed_run_resumes_and_matches_an_uninterrupted_one(tmp_path):
+    cmd = [sys.executable, str(HERE / "resume_script.py")]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    subprocess.run(
+        [*cmd, str(tmp_path / "straight"), str(tmp_path / "straight.json"), "6"], env=env, check=True
+    )
+    straight = json.loads((tmp_path / "straight.json").read_text())
+
+    state = tmp_path / "killed"
+    proc = subprocess.Popen([*cmd, str(state), str(tmp_path / "killed.json"), "6"], env=env)
+    deadline = time.time() + 300
+    while time.time() < deadline and proc.poll() is None:
+        log = state / "log.json"
+        if log.exists() and json.loads(log.read_text())["epochs_done"] >= 2:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done = json.loads((state / "log.json").read_text())["epochs_done"]
+    assert 2 <= done < 6, "the run must be killed part-way"
+    assert not (tmp_path / "killed.json").exists()
+
+    subprocess.run([*cmd, str(state), str(tmp_path / "killed.json"), "6"], env=env, check=True)
+    resumed = json.loads((tmp_path / "killed.json").read_text())
+    assert resumed["resumed_from"] == done
+    assert resumed["history"] == straight["history"]
+    assert resumed["saved_epoch"] == straight["saved_epoch"]
