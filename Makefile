@@ -7,16 +7,18 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # The shared copy of MNIST, where this checkout sits beside one (CI does).
 export MNIST_PATH ?= $(abspath $(wildcard ../shared/data/mnist.npz))
 # Passed to the notebooks through the environment, as data: no shell ever parses them.
-export NB EPOCHS BATCH_SIZE SEED TRAIN_LIMIT DATA_PATH OUTPUT_DIR
+export NB EPOCHS BATCH_SIZE SEED TRAIN_LIMIT DATA_PATH OUTPUT_DIR SEEDS
+SEEDS ?= 5
+SEED_NOTEBOOKS ?= 04 05
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 NAMES := $(basename $(notdir $(NOTEBOOKS)))
 LIB := $(wildcard lib/*.py)
 RUNNER := $(PY) -m lib.runner --kernel $(KERNEL)
 
-.PHONY: setup test run-all outputs run smoke report lint clean help
+.PHONY: setup test run-all outputs run smoke seeds bench report lint clean help
 help:
-	@echo "make setup | test | run-all | run NB=03 | smoke | report | lint | clean"
+	@echo "make setup | test | run-all | run NB=03 | smoke | seeds [SEEDS=5] | bench | report | lint | clean"
 
 setup: $(VENV)/.installed
 	$(PY) -m ipykernel install --user --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
@@ -50,6 +52,13 @@ run:
 smoke:
 	tmp=$$(mktemp -d) && $(RUNNER) $(NOTEBOOKS) --output-root "$$tmp" -p EPOCHS 1 -p TRAIN_LIMIT 2000 \
 	  && echo "smoke outputs in $$tmp"
+
+# The notebooks that claim a target, once per seed; outputs/seeds/summary.json.
+seeds:
+	$(PY) -m lib.seeds $(SEED_NOTEBOOKS) --seeds "$$SEEDS" --kernel $(KERNEL)
+
+bench:
+	$(PY) -m lib.bench
 
 report:
 	$(PY) -m lib.results --write

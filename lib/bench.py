@@ -1,0 +1,235 @@
+"""``make bench``: training and inference speed of every notebook's model, and of a reference.
+
+    python -m lib.bench [--images 12800] [--models 05_under_8k,keras-io-mnist-convnet]
+
+Each model is measured in a fresh process (so peak memory is its own), after a warm-up
+that traces the graph, on random pixels (speed does not depend on the digits). It writes
+``outputs/bench/bench.json`` and ``bench.md``. Nothing here is a test: speed is reported,
+never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from lib import ROOT
+
+REFERENCE = "keras-io-mnist-convnet"
+UNFUSED = "05_under_8k (Keras BatchNorm)"
+EPOCH_IMAGES = 60_000
+FLOPS_PER_CYCLE = 64  # fp32, AVX-512: 16 lanes x 2 (FMA) x 2 FMA units per core
+
+
+def reference_model():
+    """keras-io's mnist_convnet example, with its 1/255 scaling as a layer (no parameters)."""
+    import keras
+    from keras import layers
+
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Rescaling(1 / 255),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dropout(0.5),
+            layers.Dense(10, activation="softmax"),
+        ],
+        name=REFERENCE,
+    )
+
+
+def flops_per_image(model) -> int:
+    """Forward multiply-adds x 2, from the convolution and dense layers' shapes."""
+    import keras
+
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            _, h, w, c_out = layer.output.shape
+            k = layer.kernel_size[0] * layer.kernel_size[1]
+            total += 2 * h * w * c_out * k * layer.input.shape[-1]
+        elif isinstance(layer, keras.layers.Dense):
+            total += 2 * layer.input.shape[-1] * layer.units
+    return int(total)
+
+
+def measure(name: str, images: int, eval_images: int) -> dict:
+    """One model's figures; runs in its own process."""
+
+    from lib import fast_batchnorm
+    from lib.experiments import experiment
+    from lib.models import build_model
+    from lib.training import LOSS, make_optimizer, set_determinism
+
+    set_determinism(0)
+    if name == UNFUSED:
+        fast_batchnorm.disable()
+    if name == REFERENCE:
+        model, batch = reference_model(), 128
+        model.compile("adam", LOSS, metrics=["accuracy"])
+    else:
+        cfg = experiment(name.split(" ")[0])
+        model, batch = build_model(cfg["model"]), cfg["batch_size"]
+        model.compile(make_optimizer(cfg["lr"] or 0.01), LOSS, metrics=["accuracy"])
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (images, 28, 28, 1), dtype=np.uint8)
+    y = rng.integers(0, 10, images)
+    model.fit(x[: batch * 10], y[: batch * 10], batch_size=batch, epochs=1, verbose=0)  # warm-up
+    t = time.perf_counter()
+    model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
+    train_ips = images / (time.perf_counter() - t)
+    xe = x[:eval_images]
+    model.predict(xe[:1000], batch_size=1000, verbose=0)
+    t = time.perf_counter()
+    model.predict(xe, batch_size=1000, verbose=0)
+    eval_ips = len(xe) / (time.perf_counter() - t)
+    flops = flops_per_image(model)
+    return {
+        "name": name,
+        "params": int(model.count_params()),
+        "batch_size": batch,
+        "flops_per_image": flops,
+        "train_images_per_second": round(train_ips, 1),
+        "eval_images_per_second": round(eval_ips, 1),
+        "seconds_per_epoch": round(EPOCH_IMAGES / train_ips, 2),
+        "train_gflops_per_second": round(3 * flops * train_ips / 1e9, 2),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def machine() -> dict:
+    """Processor, cores and the fp32 peak we compare against (and how it was derived)."""
+    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = re.search(r"model name\s*:\s*(.*)", info)
+    mhz = re.search(r"cpu MHz\s*:\s*([\d.]+)", info)
+    cores = os.cpu_count() or 1
+    ghz = float(mhz.group(1)) / 1000 if mhz else None
+    avx512 = " avx512f" in info
+    per_cycle = FLOPS_PER_CYCLE if avx512 else 32
+    return {
+        "processor": model.group(1).strip() if model else platform.processor(),
+        "cores": cores,
+        "ghz": ghz,
+        "peak_fp32_gflops": round(cores * ghz * per_cycle, 1) if ghz else None,
+        "peak_derivation": f"{cores} cores x {ghz} GHz x {per_cycle} fp32 FLOP/cycle "
+        f"({'AVX-512' if avx512 else 'AVX2'}, FMA, two FMA units per core assumed)",
+        "platform": platform.platform(),
+    }
+
+
+def time_to_target(metrics: dict, target: float = 0.994) -> float | None:
+    """Seconds of fit from the start to the end of the first epoch at ``target`` test accuracy."""
+    elapsed = np.cumsum(metrics["epoch_seconds"])
+    hits = [i for i, a in enumerate(metrics["history"]["test_accuracy"]) if a >= target]
+    return round(float(elapsed[hits[0]]), 1) if hits else None
+
+
+def markdown(report: dict) -> str:
+    lines = [
+        "| model | params | MFLOP/img | train img/s | eval img/s | s/epoch (60k) | train GFLOP/s | "
+        "% of peak | peak RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    peak = report["machine"]["peak_fp32_gflops"] or float("nan")
+    for r in report["models"]:
+        lines.append(
+            f"| {r['name']} | {r['params']:,} | {r['flops_per_image'] / 1e6:.2f} | "
+            f"{r['train_images_per_second']:,.0f} | {r['eval_images_per_second']:,.0f} | "
+            f"{r['seconds_per_epoch']:.1f} | {r['train_gflops_per_second']:.1f} | "
+            f"{100 * r['train_gflops_per_second'] / peak:.1f} | {r['peak_rss_mib']:.0f} |"
+        )
+    ra = report.get("run_all") or {}
+    lines += [
+        "",
+        f"Machine: {report['machine']['processor']}, peak {report['machine']['peak_derivation']} = "
+        f"{report['machine']['peak_fp32_gflops']} GFLOP/s. Versions: {report['versions']}. "
+        f"Threads: {report['threads']}.",
+        f"Last `make run-all`: {ra.get('total_seconds', '–')} s in all; per notebook "
+        f"{ra.get('notebook_seconds', '–')}.",
+        f"Time to 99.40 % test accuracy (read only): {report['time_to_target']}.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from lib.experiments import EXPERIMENTS
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--images", type=int, default=12_800, help="training images timed per model")
+    ap.add_argument("--eval-images", type=int, default=10_000)
+    ap.add_argument("--models", default=",".join([*EXPERIMENTS, UNFUSED, REFERENCE]))
+    ap.add_argument("--output", type=Path, default=ROOT / "outputs" / "bench")
+    ap.add_argument("--one", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one:
+        print(json.dumps(measure(args.one, args.images, args.eval_images)))
+        return 0
+    rows = []
+    for name in args.models.split(","):
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "lib.bench",
+                "--one",
+                name,
+                "--images",
+                str(args.images),
+                "--eval-images",
+                str(args.eval_images),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if out.returncode:
+            print(out.stderr[-2000:], file=sys.stderr)
+            return out.returncode
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(f"{name}: {rows[-1]['seconds_per_epoch']} s per epoch", flush=True)
+    from lib.report import versions
+
+    outputs = ROOT / "outputs"
+    metrics = {
+        n: json.loads((outputs / n / "metrics.json").read_text())
+        for n in ("04_dropout_schedule", "05_under_8k")
+        if (outputs / n / "metrics.json").exists()
+    }
+    run_all = outputs / "run_all.json"
+    report = {
+        "models": rows,
+        "machine": machine(),
+        "versions": versions(),
+        "threads": {
+            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),
+            "TF intra/inter op": "TensorFlow defaults (one pool per core)",
+        },
+        "images_timed": args.images,
+        "run_all": json.loads(run_all.read_text()) if run_all.exists() else None,
+        "time_to_target": {n: time_to_target(m) for n, m in metrics.items()},
+    }
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "bench.json").write_text(json.dumps(report, indent=1) + "\n")
+    table = markdown(report)
+    (args.output / "bench.md").write_text(table + "\n")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The generated report, README's table, the metrics schema and the benchmark."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from lib import bench, results
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "lib" / "metrics.schema.json").read_text())
+COMMITTED = sorted((ROOT / "outputs").glob("**/metrics.json"))
+
+
+def _metrics(name, acc, seed=0, params=7602):
+    h = {
+        k: [0.5, acc]
+        for k in (
+            "accuracy",
+            "loss",
+            "val_accuracy",
+            "val_loss",
+            "test_accuracy",
+            "test_loss",
+            "learning_rate",
+        )
+    }
+    return {
+        "notebook": name,
+        "dataset": "mnist",
+        "params": params,
+        "trainable_params": params - 100,
+        "epochs": 2,
+        "test_accuracy": acc,
+        "test_loss": 0.1,
+        "saved_epoch": 2,
+        "selection": "last epoch",
+        "best_val_accuracy": acc,
+        "val_accuracy_of_saved": acc,
+        "history": h,
+        "seconds_per_epoch": 1.0,
+        "epoch_seconds": [1.0, 1.0],
+        "wall_seconds": 3.0,
+        "resumed_from_epoch": 0,
+        "seed": seed,
+        "model_file": "model.keras",
+        "config": {
+            "model": "under_8k",
+            "epochs": 2,
+            "batch_size": 128,
+            "lr": 0.1,
+            "schedule": "onecycle",
+            "checkpoint": True,
+        },
+        "data": {"source": "x", "verified": False, "train": 1, "validation": 1, "test": 1},
+        "article": {"params": 7602, "reported": "99.44 % (val)"},
+        "versions": {"python": "3", "keras": "3", "numpy": "2", "backend": "tensorflow"},
+        "git": {"commit": None, "dirty": None},
+    }
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: str(p.relative_to(ROOT / "outputs")))
+def test_committed_metrics_follow_the_schema(path):
+    jsonschema.validate(json.loads(path.read_text()), SCHEMA)
+
+
+def test_schema_rejects_a_missing_field():
+    m = _metrics("05_under_8k", 0.99)
+    jsonschema.validate(m, SCHEMA)
+    del m["test_accuracy"]
+    with pytest.raises(jsonschema.ValidationError, match="'test_accuracy' is a required property"):
+        jsonschema.validate(m, SCHEMA)
+
+
+def test_readme_table_matches_outputs():
+    if not list((ROOT / "outputs").glob("[0-9]*/metrics.json")):
+        pytest.skip("no committed outputs yet")
+    assert results.main(["--check"]) == 0, "README.md's results table is stale: run `make report`"
+
+
+def test_seed_summary_and_report_from_metrics(tmp_path):
+    runs = [_metrics("05_under_8k", a, seed=s) for s, a in enumerate([0.994, 0.996, 0.993])]
+    s = results.summarize_seeds(runs)
+    assert s["seeds"] == [0, 1, 2] and s["test_accuracy"] == [0.994, 0.996, 0.993]
+    assert s["mean"] == pytest.approx(0.99433, abs=1e-5) and s["min"] == 0.993 and s["max"] == 0.996
+    assert s["std"] == pytest.approx(0.0015275, abs=1e-6)  # sample std (n-1)
+    assert s["share_at_target"] == pytest.approx(2 / 3)
+    (tmp_path / "05_under_8k").mkdir()
+    (tmp_path / "05_under_8k" / "metrics.json").write_text(json.dumps(runs[0]))
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "summary.json").write_text(json.dumps([s]))
+    table = results.write_report(tmp_path)
+    assert "| 05_under_8k | 7,602 | 2 | 99.40% | 99.43% ± 0.15% (n=3, min 99.30%) | 99.40% |" in table
+    assert (tmp_path / "report" / "params_vs_accuracy.png").exists()
+    assert "| 05_under_8k | 7,602 | 2 | 3 | 99.43% |" in (tmp_path / "REPORT.md").read_text()
+    readme = f"# x\n{results.BEGIN}\nold\n{results.END}\nrest\n"
+    assert results.replace_block(readme, table) == f"# x\n{results.BEGIN}\n{table}\n{results.END}\nrest\n"
+
+
+def test_time_to_target_reads_the_first_epoch_at_target():
+    m = _metrics("05", 0.995)
+    m["epoch_seconds"], m["history"]["test_accuracy"] = [2.0, 3.0, 4.0], [0.99, 0.994, 0.996]
+    assert bench.time_to_target(m) == 5.0
+    m["history"]["test_accuracy"] = [0.9, 0.9, 0.9]
+    assert bench.time_to_target(m) is None
+
+
+def test_flops_of_the_reference_model():
+    # conv 3x3 1->32 on 26x26, conv 3x3 32->64 on 11x11, dense 1600->10: the keras-io figures
+    expected = 2 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 9 * 32 + 1600 * 10)
+    model = bench.reference_model()
+    assert model.count_params() == 34_826 and bench.flops_per_image(model) == expected
+
+
+def test_bench_runs_on_a_tiny_setting(tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lib.bench",
+            "--images",
+            "256",
+            "--eval-images",
+            "200",
+            "--models",
+            "05_under_8k,keras-io-mnist-convnet",
+            "--output",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    report = json.loads((tmp_path / "bench.json").read_text())
+    names = [m["name"] for m in report["models"]]
+    assert names == ["05_under_8k", "keras-io-mnist-convnet"]
+    for m in report["models"]:
+        assert m["train_images_per_second"] > 0 and m["peak_rss_mib"] > 0 and m["flops_per_image"] > 0
+    assert report["models"][0]["params"] == 7602
+    assert report["machine"]["peak_fp32_gflops"] and "FLOP/cycle" in report["machine"]["peak_derivation"]
+    assert "| keras-io-mnist-convnet | 34,826 |" in (tmp_path / "bench.md").read_text()
