@@ -84,6 +84,13 @@ def _sha256(a: np.ndarray) -> str:
 
 
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    with open(path, "rb") as f:
+        head = f.read(4)
+    if head[:2] != b"PK":  # not a zip: numpy would take it for a pickle and say so, confusingly
+        raise DataError(
+            f"{path}: not an .npz file (an .npz is a zip archive; this one starts with "
+            f"{head!r}); point DATA_PATH at mnist.npz or a folder with the IDX files"
+        )
     try:
         with np.load(path, allow_pickle=False) as f:
             missing = [k for k in KEYS if k not in f.files]

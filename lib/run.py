@@ -72,8 +72,11 @@ class Run:
             raise ParameterError(f"SEED={seed!r}: expected a non-negative integer")
         if not isinstance(VAL_FRACTION, float) or not 0 < VAL_FRACTION < 0.5:
             raise ParameterError(f"VAL_FRACTION={VAL_FRACTION!r}: expected a number between 0 and 0.5")
-        if not isinstance(DATASET, str) or not DATASET:
-            raise ParameterError(f"DATASET={DATASET!r}: expected a data-set name such as 'mnist'")
+        if DATASET not in ("mnist", "fashion_mnist"):
+            raise ParameterError(
+                f"DATASET={DATASET!r}: these models take 28x28 grey images; "
+                "expected 'mnist' or 'fashion_mnist'"
+            )
         output_dir = writable_dir("OUTPUT_DIR", resolve(OUTPUT_DIR) or ROOT / "outputs" / name)
         dataset = load_dataset(DATASET, resolve(DATA_PATH))
         limit = optional_limit("TRAIN_LIMIT", TRAIN_LIMIT, len(dataset.x_train))

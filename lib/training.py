@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import keras
@@ -109,7 +109,6 @@ class TrainResult:
     saved_epoch: int  # 1-based epoch whose weights were kept
     selection: str  # "best validation accuracy" or "last epoch"
     resumed_from: int = 0
-    extra: dict = field(default_factory=dict)
 
     @property
     def epochs(self) -> int:
@@ -192,7 +191,7 @@ def train(
         row = {k: float(v[-1]) for k, v in h.history.items()}
         row.update(
             test_loss=float(test["loss"]),
-            test_accuracy=float(test["compile_metrics"] if "compile_metrics" in test else test["accuracy"]),
+            test_accuracy=float(test["accuracy"]),
             learning_rate=float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)),
         )
         for k, v in row.items():

@@ -81,6 +81,13 @@ def test_truncated_npz(synthetic_npz, tmp_path):
         read_path(bad)
 
 
+def test_file_that_is_not_an_npz(tmp_path):
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"<html>404</html>")
+    with pytest.raises(DataError, match=r"not an .npz file \(an .npz is a zip archive"):
+        read_path(junk)
+
+
 def test_npz_missing_an_array(arrays, tmp_path):
     p = tmp_path / "three.npz"
     np.savez(p, **{k: v for k, v in arrays.items() if k != "y_test"})

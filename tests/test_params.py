@@ -29,6 +29,7 @@ def start(synthetic_npz, tmp_path):
         ({"TRAIN_LIMIT": 10**6}, r"TRAIN_LIMIT=1000000: larger than the training images available \(1200\)"),
         ({"SEED": -1}, r"SEED=-1: expected a non-negative integer"),
         ({"name": "09_nothing"}, r"unknown notebook '09_nothing'"),
+        ({"DATASET": "cifar10"}, r"DATASET='cifar10': these models take 28x28 grey images"),
     ],
 )
 def test_invalid_parameters_name_the_culprit(start, kw, message):
