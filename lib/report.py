@@ -13,18 +13,31 @@ import numpy as np
 from lib import ROOT
 
 
-def plot_curves(history: dict[str, list[float]], path: Path | None = None, title: str = ""):
-    """Accuracy and loss per epoch: train and validation; test dotted, for reading only."""
+def plot_curves(result, path: Path | None = None, title: str = ""):
+    """Accuracy and loss per epoch: train and validation; test dotted, for reading only.
+
+    ``result`` is a TrainResult; a vertical line marks the epoch whose weights were saved.
+    """
+    history = result.history
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     epochs = np.arange(1, len(history["accuracy"]) + 1)
-    for ax, metric in zip(axes, ("accuracy", "loss"), strict=False):
+    chooses = result.selection == "best validation accuracy"
+    for ax, metric in zip(axes, ("accuracy", "loss"), strict=True):
         ax.plot(epochs, history[metric], label="train")
-        ax.plot(epochs, history[f"val_{metric}"], label="validation (selects)")
+        ax.plot(
+            epochs, history[f"val_{metric}"], label="validation" + (" (chooses the epoch)" if chooses else "")
+        )
         ax.plot(epochs, history[f"test_{metric}"], ":", label="test (read only)")
+        ax.axvline(
+            result.saved_epoch,
+            color="grey",
+            lw=0.8,
+            label=f"saved: epoch {result.saved_epoch} ({result.selection})",
+        )
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
-        ax.legend()
+        ax.legend(fontsize=8)
     if len(epochs) and min(history["val_accuracy"]) > 0.97:
         axes[0].set_ylim(0.97, 1.0)
     fig.suptitle(title)
