@@ -47,7 +47,7 @@ outputs/%/metrics.json: notebooks/%.ipynb $(LIB)
 
 run:
 	@test -n "$$NB" || { echo "usage: make run NB=03 [EPOCHS=2 TRAIN_LIMIT=1000 ...]"; exit 2; }
-	$(RUNNER) --env-params "$$NB"
+	$(RUNNER) --env-params -- "$$NB"
 
 smoke:
 	tmp=$$(mktemp -d) && $(RUNNER) $(NOTEBOOKS) --output-root "$$tmp" -p EPOCHS 1 -p TRAIN_LIMIT 2000 \
