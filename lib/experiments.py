@@ -42,9 +42,10 @@ EXPERIMENTS: dict[str, dict] = {
         budget=15_000,
         target=0.994,
     ),
+    # 20 epochs rather than 15: the better validation accuracy (seed 0; the test set was not used)
     "05_under_8k": dict(
         model="under_8k",
-        epochs=15,
+        epochs=20,
         batch_size=128,
         lr=0.1,
         schedule="onecycle",
