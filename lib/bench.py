@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.one:
         print(json.dumps(measure(args.one, args.images, args.eval_images)))
         return 0
-    rows = []
+    rows, peak = [], machine()["peak_fp32_gflops"]
     for name in args.models.split(","):
         out = subprocess.run(
             [
@@ -201,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
             print(out.stderr[-2000:], file=sys.stderr)
             return out.returncode
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        rows[-1]["share_of_peak"] = round(rows[-1]["train_gflops_per_second"] / peak, 4) if peak else None
         print(f"{name}: {rows[-1]['seconds_per_epoch']} s per epoch", flush=True)
     from lib.report import versions
 
@@ -221,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "images_timed": args.images,
         "run_all": json.loads(run_all.read_text()) if run_all.exists() else None,
+        "run_all_seconds": json.loads(run_all.read_text())["total_seconds"] if run_all.exists() else None,
         "time_to_target": {n: time_to_target(m) for n, m in metrics.items()},
     }
     args.output.mkdir(parents=True, exist_ok=True)
