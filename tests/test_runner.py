@@ -55,3 +55,26 @@ def test_makefile_passes_variables_as_data(tmp_path):
     assert r.returncode != 0
     assert "matches 0 notebooks" in r.stderr
     assert not marker.exists()
+
+
+def test_bad_parameter_through_make_exits_non_zero(synthetic_npz, tmp_path):
+    venv = Path(sys.executable).parent.parent
+    r = subprocess.run(
+        [
+            "make",
+            "-s",
+            "run",
+            "NB=05",
+            "EPOCHS=0",
+            f"DATA_PATH={synthetic_npz}",
+            f"OUTPUT_DIR={tmp_path / 'out'}",
+            f"VENV={venv}",
+            "KERNEL=python3",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode != 0
+    assert "EPOCHS=0: expected a positive integer" in r.stderr
+    assert not (tmp_path / "out").exists()
