@@ -7,8 +7,8 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 # The shared copy of MNIST, where this checkout sits beside one (CI does).
 export MNIST_PATH ?= $(abspath $(wildcard ../shared/data/mnist.npz))
 # Passed to the notebooks through the environment, as data: no shell ever parses them.
-export NB EPOCHS BATCH_SIZE SEED TRAIN_LIMIT DATA_PATH OUTPUT_DIR SEEDS
 SEEDS ?= 5
+export NB EPOCHS BATCH_SIZE SEED TRAIN_LIMIT DATA_PATH OUTPUT_DIR SEEDS
 SEED_NOTEBOOKS ?= 04 05
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
