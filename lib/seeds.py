@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         for seed in range(n):
             out = args.output_root / nb.stem / f"seed-{seed}"
             print(f"== {nb.stem} seed {seed}", flush=True)
-            if reuse_single_run(nb.stem, seed, out):
+            if not extra and reuse_single_run(nb.stem, seed, out):
                 print(f"== {nb.stem} seed {seed}: outputs/{nb.stem} is this very run; copied", flush=True)
                 continue
             try:

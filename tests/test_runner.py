@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,33 @@ def test_bad_parameter_through_make_exits_non_zero(synthetic_npz, tmp_path):
     assert r.returncode != 0
     assert "EPOCHS=0: expected a positive integer" in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_seeds_summary_on_tiny_runs(synthetic_npz, tmp_path):
+    from lib import seeds
+
+    args = [
+        "05",
+        "--seeds",
+        "2",
+        "--output-root",
+        str(tmp_path),
+        "--kernel",
+        "python3",
+        "-p",
+        "EPOCHS",
+        "1",
+        "-p",
+        "TRAIN_LIMIT",
+        "600",
+        "-p",
+        "DATA_PATH",
+        str(synthetic_npz),
+    ]
+    assert seeds.main(args) == 0
+    (summary,) = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["notebook"] == "05_under_8k" and summary["seeds"] == [0, 1]
+    runs = [json.loads((tmp_path / "05_under_8k" / f"seed-{k}" / "metrics.json").read_text()) for k in (0, 1)]
+    assert summary["test_accuracy"] == [r["test_accuracy"] for r in runs]
+    assert [r["seed"] for r in runs] == [0, 1] and all(r["epochs"] == 1 for r in runs)
+    assert summary["min"] <= summary["mean"] <= summary["max"]
