@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import platform
 import subprocess
 from pathlib import Path
@@ -132,13 +131,6 @@ def git_commit() -> dict[str, str | bool | None]:
 
     status = git("status", "--porcelain", "--", "lib", "notebooks")
     return {"commit": git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None}
-
-
-def write_json(path: Path, obj: dict) -> None:
-    """Write JSON via a temporary file, so a reader never sees half a file."""
-    tmp = Path(path).with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(obj, indent=1, sort_keys=False) + "\n")
-    tmp.replace(path)
 
 
 def summary_markdown(metrics: dict) -> str:

@@ -20,9 +20,10 @@ import numpy as np
 from lib import ROOT
 from lib.data import Dataset, load_dataset, split_validation
 from lib.experiments import ARTICLE, experiment
+from lib.files import write_json
 from lib.models import build_model
 from lib.params import ParameterError, optional_limit, positive_int, writable_dir
-from lib.report import git_commit, versions, write_json
+from lib.report import git_commit, versions
 from lib.training import Split, TrainResult, lr_sweep, set_determinism, train
 
 MODEL_FILE = "model.keras"

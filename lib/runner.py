@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as e:  # report and go on: every notebook runs
             failed.append(nb.stem)
             print(
-                f"== {nb.stem}: FAILED: {type(e).__name__}: {str(e).strip().splitlines()[-1:] or ''}",
+                f"== {nb.stem}: FAILED: {type(e).__name__}: {(str(e).strip().splitlines() or [''])[-1]}",
                 file=sys.stderr,
                 flush=True,
             )

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from lib import ROOT
 from lib.experiments import experiment
+from lib.files import write_json
 from lib.params import positive_int
-from lib.report import write_json
 from lib.results import summarize_seeds
-from lib.runner import find_notebook, run_one
+from lib.runner import find_notebook, parse_value, run_one
 
 
 def reuse_single_run(name: str, seed: int, out: Path) -> bool:
@@ -51,8 +51,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     args = ap.parse_args(argv)
     n = positive_int("SEEDS", args.seeds)
-    from lib.runner import parse_value
-
     extra = {k: parse_value(v) for k, v in args.param}
     failed, started = [], time.time()
     for nb in map(find_notebook, args.notebooks):

@@ -20,6 +20,7 @@ import keras
 import numpy as np
 
 from lib import fast_batchnorm
+from lib.files import write_json
 
 LOSS = "sparse_categorical_crossentropy"
 FUSED_BATCHNORM = fast_batchnorm.enable()  # TensorFlow only; the saved models stay standard
@@ -120,12 +121,6 @@ class TrainResult:
         return float(np.median(self.epoch_seconds)) if self.epoch_seconds else 0.0
 
 
-def _atomic_json(path: Path, obj) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(obj))
-    os.replace(tmp, path)
-
-
 def train(
     model: keras.Model,
     data: Split,
@@ -206,7 +201,7 @@ def train(
         log["model_file"] = f"epoch-{epoch + 1}.keras"
         model.save(state_dir / log["model_file"])
         log["epochs_done"] = epoch + 1
-        _atomic_json(log_path, log)  # the commit point: files it names are complete
+        write_json(log_path, log, indent=None)  # the commit point: files it names are complete
         for f in old:
             if f and f not in (log["model_file"], log["best_file"]):
                 (state_dir / f).unlink(missing_ok=True)
