@@ -217,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         for n in ("04_dropout_schedule", "05_under_8k")
         if (outputs / n / "metrics.json").exists()
     }
-    run_all = outputs / "run_all.json"
+    run_all_path = outputs / "run_all.json"
+    run_all = json.loads(run_all_path.read_text()) if run_all_path.exists() else None
     report = {
         "models": rows,
         "machine": machine(),
@@ -227,8 +228,8 @@ def main(argv: list[str] | None = None) -> int:
             "TF intra/inter op": "TensorFlow defaults (one pool per core)",
         },
         "images_timed": args.images,
-        "run_all": json.loads(run_all.read_text()) if run_all.exists() else None,
-        "run_all_seconds": json.loads(run_all.read_text())["total_seconds"] if run_all.exists() else None,
+        "run_all": run_all,
+        "run_all_seconds": run_all["total_seconds"] if run_all else None,
         "time_to_target": {n: time_to_target(m) for n, m in metrics.items()},
     }
     args.output.mkdir(parents=True, exist_ok=True)

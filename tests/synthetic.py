@@ -12,12 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-IDX_NAMES = {
-    "x_train": "train-images-idx3-ubyte",
-    "y_train": "train-labels-idx1-ubyte",
-    "x_test": "t10k-images-idx3-ubyte",
-    "y_test": "t10k-labels-idx1-ubyte",
-}
+from lib.data import IDX_NAMES
 
 
 def make_arrays(n_train: int = 1200, n_test: int = 300, seed: int = 0) -> dict[str, np.ndarray]:
