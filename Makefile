@@ -8,8 +8,10 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export MNIST_PATH ?= $(abspath $(wildcard ../shared/data/mnist.npz))
 # Passed to the notebooks through the environment, as data: no shell ever parses them.
 SEEDS ?= 5
-export NB EPOCHS BATCH_SIZE SEED TRAIN_LIMIT DATA_PATH OUTPUT_DIR SEEDS
-SEED_NOTEBOOKS ?= 04 05
+# Notebooks trained side by side by run-all and seeds, the cores shared out (lib/runner.py).
+JOBS ?= 2
+export NB EPOCHS BATCH_SIZE SEED TRAIN_LIMIT DATA_PATH OUTPUT_DIR SEEDS JOBS
+SEED_NOTEBOOKS ?= 04 05 06 07
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 NAMES := $(basename $(notdir $(NOTEBOOKS)))
@@ -18,7 +20,7 @@ RUNNER := $(PY) -m lib.runner --kernel $(KERNEL)
 
 .PHONY: setup test run-all outputs run smoke seeds bench report lint clean help
 help:
-	@echo "make setup | test | run-all | run NB=03 | smoke | seeds [SEEDS=5] | bench | report | lint | clean"
+	@echo "make setup | test | run-all [JOBS=2] | run NB=03 | smoke | seeds [SEEDS=5 JOBS=2] | bench | report | lint | clean"
 
 setup: $(VENV)/.installed
 	$(PY) -m ipykernel install --user --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
@@ -36,9 +38,9 @@ $(VENV)/.installed: requirements.txt
 test:
 	$(PY) -m pytest
 
-# Every notebook at full parameters, in order; each runs even if another fails.
+# Every notebook at full parameters, JOBS at a time; each runs even if another fails.
 run-all:
-	$(RUNNER) $(NOTEBOOKS) --timings outputs/run_all.json
+	$(RUNNER) $(NOTEBOOKS) --jobs "$$JOBS" --timings outputs/run_all.json
 
 # Only the notebooks whose source or lib/ changed since their metrics were written.
 outputs: $(NAMES:%=outputs/%/metrics.json)
@@ -55,7 +57,7 @@ smoke:
 
 # The notebooks that claim a target, once per seed; outputs/seeds/summary.json.
 seeds:
-	$(PY) -m lib.seeds $(SEED_NOTEBOOKS) --seeds "$$SEEDS" --kernel $(KERNEL)
+	$(PY) -m lib.seeds $(SEED_NOTEBOOKS) --seeds "$$SEEDS" --jobs "$$JOBS" --kernel $(KERNEL)
 
 bench:
 	$(PY) -m lib.bench
@@ -68,5 +70,6 @@ lint:
 	$(PY) -m ruff format --check lib tests
 
 clean:
-	rm -rf outputs/*.partial outputs/*.old outputs/.*.running.ipynb .pytest_cache .ruff_cache
+	rm -rf outputs/*.partial outputs/*.old outputs/.*.running.ipynb outputs/.*.log .pytest_cache .ruff_cache
+	rm -rf outputs/seeds/*/*.partial outputs/seeds/.*.running.ipynb outputs/seeds/.*.log
 	find . -name __pycache__ -prune -exec rm -rf {} +

@@ -21,8 +21,17 @@ def scaled_input(shape: tuple[int, int, int] = (28, 28, 1)) -> tuple[keras.Keras
     return inputs, x
 
 
-def augment(x, *, rotation_degrees: float = 0.0, shift_pixels: float = 0.0, seed: int | None = None):
-    """Random rotations and shifts, active in training only (no parameters)."""
+def augment(
+    x,
+    *,
+    rotation_degrees: float = 0.0,
+    shift_pixels: float = 0.0,
+    flip: bool = False,
+    seed: int | None = None,
+):
+    """Random mirror images, rotations and shifts, active in training only (no parameters)."""
+    if flip:  # clothes, not digits: a mirrored shirt is still a shirt
+        x = layers.RandomFlip("horizontal", seed=seed, name="flip")(x)
     if rotation_degrees:
         x = layers.RandomRotation(rotation_degrees / 360, fill_mode="constant", seed=seed, name="rotate")(x)
     if shift_pixels:
@@ -80,6 +89,18 @@ def transition_block(x, filters: int, *, batchnorm: bool = False, name: str):
 def partial_transition(x, filters: int, *, batchnorm: bool = False, name: str):
     """A 1x1 convolution without pooling: fewer channels, no information lost to pooling."""
     return conv(x, filters, 1, batchnorm=batchnorm, name=f"{name}_1x1")
+
+
+def residual_block(x, filters: int, *, convs: int = 2, name: str):
+    """``convs`` padded 3x3 convolutions whose output is added to their input.
+
+    The sum gives the block two paths: the short one keeps the input's receptive field,
+    the long one grows it by 2 x jump per convolution. BatchNorm after each convolution.
+    """
+    if x.shape[-1] != filters:
+        raise ValueError(f"{name}: a residual block of {filters} kernels needs {filters} input channels")
+    y = conv_block(x, [filters] * convs, batchnorm=True, padding="same", name=name)
+    return layers.Add(name=f"{name}_add")([x, y])
 
 
 def output_head(x, classes: int = 10, *, kind: str = "flatten", name: str = "head"):

@@ -147,3 +147,19 @@ def summary_markdown(metrics: dict) -> str:
     lines = ["| | this run | the article |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines)
+
+
+def ablation_markdown(rows: list[dict]) -> str:
+    """The ablation as a table; the first row is the full recipe, the others one change each."""
+    full = rows[0]["val_accuracy"]
+    lines = [
+        "| variant | params | final val. acc. | Δ vs full recipe | best val. acc. | train acc. |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        delta = "–" if r is rows[0] else f"{(r['val_accuracy'] - full) * 100:+.2f} pt"
+        lines.append(
+            f"| {r['variant']} | {r['params']:,} | {r['val_accuracy']:.2%} | {delta} | "
+            f"{r['best_val_accuracy']:.2%} | {r['train_accuracy']:.2%} |"
+        )
+    return "\n".join(lines)

@@ -8,10 +8,11 @@ started again resumes from the last completed epoch.
 
 from __future__ import annotations
 
+import inspect
 import json
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import keras
@@ -21,10 +22,10 @@ from lib import ROOT
 from lib.data import Dataset, load_dataset, split_validation
 from lib.experiments import ARTICLE, experiment
 from lib.files import write_json
-from lib.models import build_model
+from lib.models import MODELS, build_model
 from lib.params import ParameterError, optional_limit, positive_int, writable_dir
 from lib.report import git_commit, versions
-from lib.training import Split, TrainResult, lr_sweep, set_determinism, train
+from lib.training import LOSS, Split, TrainResult, intra_op_threads, lr_sweep, set_determinism, train
 
 MODEL_FILE = "model.keras"
 
@@ -46,6 +47,7 @@ class Run:
     data: Split
     dataset: Dataset
     started: float
+    extra: dict = field(default_factory=dict)  # more results for metrics.json (the ablation)
 
     @property
     def staging(self) -> Path:
@@ -63,10 +65,11 @@ class Run:
         DATA_PATH=None,
         OUTPUT_DIR=None,
         VAL_FRACTION=0.1,
-        DATASET="mnist",
+        DATASET=None,
     ) -> Run:
         """Check every parameter, load the data, prepare the staging folder; train nothing."""
         config = experiment(name)
+        DATASET = DATASET or config.pop("dataset", "mnist")
         config["epochs"] = positive_int("EPOCHS", config["epochs"] if EPOCHS is None else EPOCHS)
         seed = SEED
         if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
@@ -90,6 +93,7 @@ class Run:
             "BATCH_SIZE", bs, upper=len(x_train), what="the training images after the validation split"
         )
         config.update(seed=seed, train_limit=limit, val_fraction=VAL_FRACTION, dataset=DATASET)
+        config["threads"] = intra_op_threads()
         data = Split(
             x_train[..., None], y_train, x_val[..., None], y_val, dataset.x_test[..., None], dataset.y_test
         )
@@ -115,11 +119,12 @@ class Run:
         self.staging.mkdir(parents=True)
         write_json(stamp, self.config)
 
-    def build_model(self) -> keras.Model:
-        """This notebook's model, built with the run's seed."""
+    def build_model(self, **overrides) -> keras.Model:
+        """This notebook's model, built with the run's seed (augmentation layers take it too)."""
         set_determinism(self.seed)
-        kwargs = {"seed": self.seed} if self.config["model"] == "under_8k" else {}
-        return build_model(self.config["model"], **kwargs)
+        name = self.config["model"]
+        kwargs = {"seed": self.seed} if "seed" in inspect.signature(MODELS[name]).parameters else {}
+        return build_model(name, **kwargs, **overrides)
 
     def check_budget(self, model: keras.Model) -> int:
         """The parameter count, asserted against the notebook's budget."""
@@ -162,10 +167,47 @@ class Run:
             seed=self.seed,
             lr=cfg["lr"],
             schedule=cfg["schedule"],
+            weight_decay=cfg.get("weight_decay", 0.0),
             checkpoint=cfg["checkpoint"],
             state_dir=self.staging / "state",
             verbose=verbose,
         )
+
+    def ablation(self, result: TrainResult, verbose: int = 0) -> list[dict]:
+        """Train each variant of ``config["ablation"]`` with one change to the recipe.
+
+        Same seed, split and epochs as the main run; scored on the validation split only
+        (the test set is not read). Finished variants are kept in the staging folder, so a
+        killed run resumes here too. The first row is the main run itself.
+        """
+        cfg = self.config
+        path = self.staging / "ablation.json"
+        rows = json.loads(path.read_text()) if path.exists() else []
+        for i, variant in enumerate(cfg.get("ablation", [])):
+            if any(r["variant"] == variant["name"] for r in rows):
+                continue
+            c = {**cfg, **variant.get("config", {})}
+            model = self.build_model(**variant.get("model", {}))
+            state = self.staging / f"ablation-{i}"
+            _, res = train(
+                model,
+                self.data,
+                epochs=c["epochs"],
+                batch_size=c["batch_size"],
+                seed=self.seed,
+                lr=c["lr"],
+                schedule=c["schedule"],
+                weight_decay=c.get("weight_decay", 0.0),
+                state_dir=state,
+                verbose=verbose,
+            )
+            rows.append(_ablation_row(variant["name"], model, res))
+            write_json(path, rows)
+            shutil.rmtree(state)
+            print(f"{variant['name']}: validation accuracy {rows[-1]['val_accuracy']:.4f}")
+        full = _ablation_row("full recipe", self.build_model(), result)
+        self.extra["ablation"] = [full, *rows]
+        return self.extra["ablation"]
 
     def path(self, filename: str) -> Path:
         """Where a figure or file goes while the run is in progress."""
@@ -174,6 +216,8 @@ class Run:
     def finish(self, model: keras.Model, result: TrainResult) -> dict:
         """Save the model, evaluate it as saved, write metrics.json, publish the folder."""
         model_path = self.staging / MODEL_FILE
+        # Published for inference: a plain optimizer, so loading needs no lib/ (OneCycle).
+        model.compile(optimizer=keras.optimizers.SGD(), loss=LOSS, metrics=["accuracy"])
         model.save(model_path)
         saved = keras.saving.load_model(model_path, safe_mode=True)
         test_loss, test_acc = saved.evaluate(self.data.x_test, self.data.y_test, batch_size=1000, verbose=0)
@@ -206,6 +250,7 @@ class Run:
                 "test": len(self.data.x_test),
             },
             "article": ARTICLE.get(self.name),
+            **self.extra,
             "versions": versions(),
             "git": git_commit(),
         }
@@ -227,3 +272,15 @@ class Run:
     def predictions(self, model: keras.Model) -> np.ndarray:
         """Class probabilities on the test set (for the confusion matrix and error grid)."""
         return model.predict(self.data.x_test, batch_size=1000, verbose=0)
+
+
+def _ablation_row(name: str, model: keras.Model, result: TrainResult) -> dict:
+    h = result.history
+    return {
+        "variant": name,
+        "params": int(model.count_params()),
+        "val_accuracy": float(h["val_accuracy"][-1]),
+        "best_val_accuracy": float(max(h["val_accuracy"])),
+        "val_loss": float(h["val_loss"][-1]),
+        "train_accuracy": float(h["accuracy"][-1]),
+    }

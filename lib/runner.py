@@ -6,6 +6,12 @@ The executed copy is written to a temporary name and moved into ``<output-root>/
 only when the notebook succeeded; a failure leaves the previous results untouched (the
 notebook itself publishes its output folder only at its last cell). With several
 notebooks, every one runs even when one fails; the exit status says whether any did.
+
+``--jobs N`` runs N notebooks at a time, each in its own process with the CPU cores shared
+out (TensorFlow's thread pools set through the environment). On a 2-core machine two
+single-threaded trainings of these small models run as fast each as one two-threaded one.
+The thread count changes the floating-point summation order, so it is recorded in each
+``metrics.json`` (``config["threads"]``): same seed and same threads, same numbers.
 """
 
 from __future__ import annotations
@@ -14,11 +20,14 @@ import argparse
 import ast
 import json
 import os
+import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lib import ROOT
+from lib.params import ParameterError, positive_int
 
 CELL_TIMEOUT_S = 3600
 PARAM_NAMES = ("EPOCHS", "BATCH_SIZE", "SEED", "TRAIN_LIMIT", "DATA_PATH", "OUTPUT_DIR")
@@ -46,6 +55,11 @@ def find_notebook(selector: str) -> Path:
     return matches[0]
 
 
+def _suffix(out_dir: Path, name: str) -> str:
+    # Seeds of one notebook run side by side: their temporary files must differ.
+    return "" if out_dir.name == name else f"-{out_dir.name}"
+
+
 def run_one(notebook: Path, params: dict, output_root: Path, kernel: str) -> float:
     """Execute one notebook; return its wall time. Raises on failure."""
     import papermill
@@ -53,7 +67,7 @@ def run_one(notebook: Path, params: dict, output_root: Path, kernel: str) -> flo
     name = notebook.stem
     out_dir = Path(params.get("OUTPUT_DIR") or output_root / name).resolve()
     params = {**params, "OUTPUT_DIR": str(out_dir)}
-    running = output_root / f".{name}.running.ipynb"
+    running = output_root / f".{name}{_suffix(out_dir, name)}.running.ipynb"
     output_root.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     papermill.execute_notebook(
@@ -71,6 +85,67 @@ def run_one(notebook: Path, params: dict, output_root: Path, kernel: str) -> flo
     return time.time() - t0
 
 
+THREAD_VARS = ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS")
+
+
+def share_cores(jobs: int) -> int:
+    """Give each of ``jobs`` parallel kernels its share of the cores, through the environment."""
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    for var in THREAD_VARS:
+        os.environ[var] = str(threads)
+    os.environ["TF_NUM_INTEROP_THREADS"] = "1"
+    return threads
+
+
+def run_in_subprocess(notebook: Path, params: dict, output_root: Path, kernel: str) -> float:
+    """``run_one`` in a child process, its output in ``<output-root>/.<name>.log``; raises on failure."""
+    out_dir = Path(params.get("OUTPUT_DIR") or notebook.stem)
+    log = output_root / f".{notebook.stem}{_suffix(out_dir, notebook.stem)}.log"
+    output_root.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "lib.runner", str(notebook), "--output-root", str(output_root)]
+    cmd += ["--kernel", kernel]
+    for k, v in params.items():
+        cmd += ["-p", k, repr(v)]
+    t0 = time.time()
+    with open(log, "w") as out:
+        code = subprocess.run(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT).returncode
+    if code:
+        tail = log.read_text().strip().splitlines()[-3:]
+        raise RuntimeError(f"exit {code}; see {log}: " + " | ".join(tail))
+    log.unlink()
+    return time.time() - t0
+
+
+def run_many(tasks: list[tuple[str, Path, dict]], output_root: Path, kernel: str, jobs: int = 1):
+    """Run every (label, notebook, params) task, ``jobs`` at a time; return times and failures."""
+    times: dict[str, float] = {}
+    failed: list[str] = []
+
+    def one(task: tuple[str, Path, dict]) -> None:
+        label, nb, params = task
+        print(f"== {label}", flush=True)
+        try:
+            run = run_one if jobs == 1 else run_in_subprocess
+            times[label] = round(run(nb, params, output_root, kernel), 1)
+            print(f"== {label}: done in {times[label]:.0f} s", flush=True)
+        except Exception as e:  # report and go on: every notebook runs
+            failed.append(label)
+            print(
+                f"== {label}: FAILED: {type(e).__name__}: {(str(e).strip().splitlines() or [''])[-1]}",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    if jobs == 1:
+        for task in tasks:
+            one(task)
+    else:
+        share_cores(jobs)
+        with ThreadPoolExecutor(jobs) as pool:
+            list(pool.map(one, tasks))
+    return times, failed
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("notebooks", nargs="+", help="notebook paths or prefixes such as 03")
@@ -78,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--output-root", type=Path, default=ROOT / "outputs")
     ap.add_argument("--kernel", default=os.environ.get("KERNEL", "python3"))
     ap.add_argument("--timings", type=Path, help="JSON file that records each notebook's wall time")
+    ap.add_argument("-j", "--jobs", type=int, default=1, help="notebooks run at a time (default 1)")
     ap.add_argument(
         "--env-params",
         action="store_true",
@@ -87,24 +163,19 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     params = {k: parse_value(os.environ[k]) for k in PARAM_NAMES if args.env_params and os.environ.get(k)}
     params.update({k: parse_value(v) for k, v in args.param})
+    try:
+        jobs = positive_int("JOBS", args.jobs)
+    except ParameterError as e:
+        raise SystemExit(f"error: {e}") from None
     notebooks = [find_notebook(s) for s in args.notebooks]
-    failed, times = [], {}
-    for nb in notebooks:
-        print(f"== {nb.stem}", flush=True)
-        try:
-            times[nb.stem] = round(run_one(nb, params, args.output_root, args.kernel), 1)
-            print(f"== {nb.stem}: done in {times[nb.stem]:.0f} s", flush=True)
-        except Exception as e:  # report and go on: every notebook runs
-            failed.append(nb.stem)
-            print(
-                f"== {nb.stem}: FAILED: {type(e).__name__}: {(str(e).strip().splitlines() or [''])[-1]}",
-                file=sys.stderr,
-                flush=True,
-            )
+    started = time.time()
+    times, failed = run_many([(nb.stem, nb, params) for nb in notebooks], args.output_root, args.kernel, jobs)
     if args.timings:
         record = {
-            "notebook_seconds": times,
-            "total_seconds": round(sum(times.values()), 1),
+            "notebook_seconds": {nb.stem: times[nb.stem] for nb in notebooks if nb.stem in times},
+            "total_seconds": round(time.time() - started, 1),
+            "jobs": jobs,
+            "threads_per_job": os.environ.get("TF_NUM_INTRAOP_THREADS", "TensorFlow's default"),
             "failed": failed,
             "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }

@@ -26,6 +26,15 @@ LOSS = "sparse_categorical_crossentropy"
 FUSED_BATCHNORM = fast_batchnorm.enable()  # TensorFlow only; the saved models stay standard
 
 
+def intra_op_threads() -> int | None:
+    """TensorFlow's intra-op threads as set through the environment (None: one per core).
+
+    Part of a run's identity: the thread count changes the order of floating-point sums.
+    """
+    value = os.environ.get("TF_NUM_INTRAOP_THREADS")
+    return int(value) if value else None
+
+
 def set_determinism(seed: int) -> None:
     """Seed Python, NumPy and the backend; make TensorFlow's ops deterministic on CPU."""
     keras.utils.set_random_seed(seed)
@@ -79,16 +88,25 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
 
 
 def make_optimizer(
-    lr: float, *, schedule: str = "constant", momentum: float = 0.9, steps_per_epoch: int = 1, epochs: int = 1
+    lr: float,
+    *,
+    schedule: str = "constant",
+    momentum: float = 0.9,
+    steps_per_epoch: int = 1,
+    epochs: int = 1,
+    weight_decay: float = 0.0,
 ) -> keras.optimizers.Optimizer:
-    """SGD with Nesterov momentum, at a constant rate or on a one-cycle schedule."""
+    """SGD with Nesterov momentum, at a constant rate or on a one-cycle schedule.
+
+    ``weight_decay`` shrinks every weight by ``lr * weight_decay`` per step (Keras's form).
+    """
     if schedule == "constant":
         rate = lr
     elif schedule == "onecycle":
         rate = OneCycle(lr, steps_per_epoch * epochs)
     else:
         raise ValueError(f"schedule={schedule!r}: expected 'constant' or 'onecycle'")
-    return keras.optimizers.SGD(rate, momentum=momentum, nesterov=True)
+    return keras.optimizers.SGD(rate, momentum=momentum, nesterov=True, weight_decay=weight_decay or None)
 
 
 @dataclass
@@ -130,6 +148,7 @@ def train(
     seed: int,
     lr: float,
     schedule: str = "constant",
+    weight_decay: float = 0.0,
     checkpoint: bool = False,
     state_dir: str | os.PathLike,
     verbose: int = 2,
@@ -150,7 +169,9 @@ def train(
             print(f"resuming from {state_dir} after epoch {log['epochs_done']}")
     else:
         model.compile(
-            make_optimizer(lr, schedule=schedule, steps_per_epoch=steps, epochs=epochs),
+            make_optimizer(
+                lr, schedule=schedule, steps_per_epoch=steps, epochs=epochs, weight_decay=weight_decay
+            ),
             loss=LOSS,
             metrics=["accuracy"],
         )

@@ -31,3 +31,11 @@ def real_mnist() -> Path:
         "real MNIST not found (set MNIST_PATH or put it at ../shared/data/mnist.npz); "
         "the synthetic-data tests still ran"
     )
+
+
+@pytest.fixture
+def shared_cores(monkeypatch):
+    """Undo what ``--jobs N`` sets in this process's environment (the thread counts)."""
+    for var in ("TF_NUM_INTRAOP_THREADS", "OMP_NUM_THREADS", "TF_NUM_INTEROP_THREADS"):
+        monkeypatch.setenv(var, "")
+        monkeypatch.delenv(var)

@@ -11,8 +11,19 @@ PARAMS = {
     "batchnorm": 13_522,
     "regularized": 13_522,
     "under_8k": 7_602,
+    "under_5k": 4_874,
+    "residual_8k": 7_066,
+    "fashion_15k": 13_846,
 }
-BUDGETS = {"reduced": 15_000, "batchnorm": 15_000, "regularized": 15_000, "under_8k": 8_000}
+BUDGETS = {
+    "reduced": 15_000,
+    "batchnorm": 15_000,
+    "regularized": 15_000,
+    "under_8k": 8_000,
+    "under_5k": 5_000,
+    "residual_8k": 8_000,
+    "fashion_15k": 15_000,
+}
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
@@ -34,6 +45,11 @@ def test_raw_pixels_in_probabilities_out(name):
 @pytest.mark.parametrize("name, rf", [("vanilla", 28), ("reduced", 28), ("batchnorm", 28), ("under_8k", 18)])
 def test_last_convolution_sees_the_digit(name, rf):
     assert final_receptive_field(build_model(name)) == rf
+
+
+def test_flatten_head_costs_what_gap_saves():
+    # 06's ablation: a dense layer on the flattened 6x6x12 map instead of on its average
+    assert build_model("under_5k", head="flatten").count_params() == 4_874 - 130 + 6 * 6 * 12 * 10 + 10
 
 
 def test_unknown_model():

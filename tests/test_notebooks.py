@@ -75,6 +75,13 @@ def test_notebook_runs_on_tiny_data(path, synthetic_npz, tmp_path):
     x = np.load(synthetic_npz)["x_test"][..., None]  # raw 0-255 pixels, no preprocessing
     acc = float(np.mean(model.predict(x, verbose=0).argmax(1) == np.load(synthetic_npz)["y_test"]))
     assert acc == pytest.approx(metrics["test_accuracy"], abs=1e-6)
+    config = EXPERIMENTS[path.stem]
+    assert metrics["dataset"] == config.get("dataset", "mnist")
+    if "ablation" in config:  # the full recipe, then one row per variant, scored on validation
+        names = [r["variant"] for r in metrics["ablation"]]
+        assert names == ["full recipe", *(v["name"] for v in config["ablation"])]
+        assert metrics["ablation"][0]["val_accuracy"] == metrics["history"]["val_accuracy"][-1]
+        assert all(0 <= r["val_accuracy"] <= 1 and r["params"] > 0 for r in metrics["ablation"])
 
 
 def test_bad_parameter_fails_early_and_keeps_previous_results(synthetic_npz, tmp_path):

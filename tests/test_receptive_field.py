@@ -39,6 +39,17 @@ def test_branches_take_the_largest_field():
     rows = {r.layer: r for r in receptive_fields(keras.Model(inp, gap))}
     assert rows["short"].receptive_field == 3 and rows["add"].receptive_field == 5
     assert rows["gap"].receptive_field == 5 + 27  # one window over the whole 28x28 map
+    assert rows["add"].shortest == 3 and rows["long"].shortest == 5  # the short path's view
+
+
+def test_residual_model_shows_both_paths():
+    model = build_model("residual_8k")
+    rows = {r.layer: r for r in receptive_fields(model)}
+    # 05's stem and transition (RF 6, jump 2), then 4 padded 3x3 convolutions: 6 + 4 * 4
+    assert rows["res2_add"].receptive_field == 22
+    assert rows["res1_add"].shortest == 6 and rows["res2_add"].shortest == 6  # identity paths
+    assert "RF, shortest path" in rf_table(model)
+    assert "shortest" not in rf_table(build_model("under_8k"))
 
 
 def test_table_lists_every_layer():

@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,16 +21,32 @@ def _notebook(path: Path, code: str) -> Path:
     return path
 
 
-def test_every_notebook_runs_and_failures_are_reported(tmp_path, capsys):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_every_notebook_runs_and_failures_are_reported(tmp_path, capsys, shared_cores, jobs):
     bad = _notebook(tmp_path / "bad.ipynb", "raise RuntimeError('boom')")
-    good = _notebook(tmp_path / "good.ipynb", "x = 1")
+    good = _notebook(tmp_path / "good.ipynb", "import os; print(os.environ.get('TF_NUM_INTRAOP_THREADS'))")
+    out = tmp_path / "out"
     code = runner.main(
-        [str(bad), str(good), "--output-root", str(tmp_path / "out"), "--timings", str(tmp_path / "t.json")]
+        [str(bad), str(good), "--output-root", str(out), "--timings", str(tmp_path / "t.json")]
+        + ["--jobs", jobs]
     )
     assert code == 1
-    assert "failed: bad" in capsys.readouterr().err
-    assert (tmp_path / "out" / "good" / "good.ipynb").exists()
-    assert '"failed": [\n  "bad"\n ]' in (tmp_path / "t.json").read_text()
+    err = capsys.readouterr().err
+    assert "failed: bad" in err
+    assert (out / "good" / "good.ipynb").exists()
+    timings = json.loads((tmp_path / "t.json").read_text())
+    assert timings["failed"] == ["bad"] and list(timings["notebook_seconds"]) == ["good"]
+    assert timings["jobs"] == int(jobs)
+    printed = nbformat.read(out / "good" / "good.ipynb", as_version=4).cells[-1].outputs
+    if jobs == "2":  # each kernel got its share of the cores; the failure's log is kept and named
+        assert printed[0]["text"].strip() == str(max(1, (os.cpu_count() or 1) // 2))
+        assert "RuntimeError" in (out / ".bad.log").read_text() and ".bad.log" in err
+        assert not (out / ".good.log").exists()
+
+
+def test_jobs_must_be_positive(tmp_path):
+    with pytest.raises(SystemExit, match="JOBS=0: expected a positive integer"):
+        runner.main([str(_notebook(tmp_path / "a.ipynb", "x = 1")), "--jobs", "0"])
 
 
 def test_unknown_notebook_selector():
@@ -81,11 +98,14 @@ def test_bad_parameter_through_make_exits_non_zero(synthetic_npz, tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_seeds_summary_on_tiny_runs(synthetic_npz, tmp_path):
+def test_seeds_summary_on_tiny_runs(synthetic_npz, tmp_path, shared_cores):
     from lib import seeds
 
     args = [
         "05",
+        "06",
+        "--jobs",
+        "2",
         "--seeds",
         "2",
         "--output-root",
@@ -103,9 +123,16 @@ def test_seeds_summary_on_tiny_runs(synthetic_npz, tmp_path):
         str(synthetic_npz),
     ]
     assert seeds.main(args) == 0
-    (summary,) = json.loads((tmp_path / "summary.json").read_text())
+    summary, summary06 = json.loads((tmp_path / "summary.json").read_text())
     assert summary["notebook"] == "05_under_8k" and summary["seeds"] == [0, 1]
     runs = [json.loads((tmp_path / "05_under_8k" / f"seed-{k}" / "metrics.json").read_text()) for k in (0, 1)]
     assert summary["test_accuracy"] == [r["test_accuracy"] for r in runs]
     assert [r["seed"] for r in runs] == [0, 1] and all(r["epochs"] == 1 for r in runs)
     assert summary["min"] <= summary["mean"] <= summary["max"]
+    # two runs at a time, the two cores shared out: one thread each, recorded with the run
+    assert all(r["config"]["threads"] == max(1, (os.cpu_count() or 1) // 2) for r in runs)
+    runs06 = [
+        json.loads((tmp_path / "06_under_5k" / f"seed-{k}" / "metrics.json").read_text()) for k in (0, 1)
+    ]
+    assert summary06["seeds"] == [0, 1] and not any("ablation" in r for r in runs06)  # the seeds skip it
+    assert not list(tmp_path.glob(".*"))  # no temporary notebook or log left behind
