@@ -23,12 +23,12 @@ help:
 	@echo "make setup | test | run-all [JOBS=2] | run NB=03 | smoke | seeds [SEEDS=5 JOBS=2] | bench | report | lint | clean"
 
 setup: $(VENV)/.installed
-	$(PY) -m ipykernel install --user --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	git config filter.nbstripout.clean "$(abspath $(PY)) -m nbstripout"
 	git config filter.nbstripout.smudge cat
 	git config filter.nbstripout.required true
 	git config diff.ipynb.textconv "$(abspath $(PY)) -m nbstripout -t"
-	@echo "ready: kernel '$(KERNEL)' registered, nbstripout filter on notebooks/"
+	@echo "ready: kernel '$(KERNEL)' registered in $(VENV) (start Jupyter from there), nbstripout filter on notebooks/"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -59,8 +59,12 @@ smoke:
 seeds:
 	$(PY) -m lib.seeds $(SEED_NOTEBOOKS) --seeds "$$SEEDS" --jobs "$$JOBS" --kernel $(KERNEL)
 
+# All models at TensorFlow's default threads, then the target notebooks and the reference
+# at one thread each (what each of run-all's two jobs gets on a 2-core machine).
 bench:
 	$(PY) -m lib.bench
+	$(PY) -m lib.bench --threads 1 --output outputs/bench/one-thread \
+	  --models 04_dropout_schedule,05_under_8k,keras-io-mnist-convnet
 
 report:
 	$(PY) -m lib.results --write

@@ -179,8 +179,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-images", type=int, default=10_000)
     ap.add_argument("--models", default=",".join([*EXPERIMENTS, UNFUSED, REFERENCE]))
     ap.add_argument("--output", type=Path, default=ROOT / "outputs" / "bench")
+    ap.add_argument(
+        "--threads",
+        type=int,
+        help="TensorFlow threads per model (default: one per core); 1 is what each of "
+        "`make run-all`'s two jobs gets on a 2-core machine",
+    )
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    env = dict(os.environ)
+    if args.threads:
+        env.update(TF_NUM_INTRAOP_THREADS=str(args.threads), OMP_NUM_THREADS=str(args.threads))
     if args.one:
         print(json.dumps(measure(args.one, args.images, args.eval_images)))
         return 0
@@ -199,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                 str(args.eval_images),
             ],
             cwd=ROOT,
+            env=env,
             capture_output=True,
             text=True,
             check=False,
@@ -224,8 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "versions": versions(),
         "threads": {
-            "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),
-            "TF intra/inter op": "TensorFlow defaults (one pool per core)",
+            "OMP_NUM_THREADS": env.get("OMP_NUM_THREADS"),
+            "TF intra op": env.get("TF_NUM_INTRAOP_THREADS") or "TensorFlow's default (one per core)",
         },
         "images_timed": args.images,
         "run_all": run_all,

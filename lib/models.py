@@ -120,12 +120,20 @@ def residual_8k(rotation_degrees: float = 7.0, seed: int | None = None) -> keras
 
 
 def fashion_15k(seed: int | None = None) -> keras.Model:
-    """08: 05's plan with more kernels, mirrored and shifted clothes as augmentation."""
+    """08: more kernels than 05, and padded convolutions that keep the 12x12 map.
+
+    Clothes differ in details (a collar, a seam) that the digits' recipe averaged away: its
+    first version here, with valid convolutions down to 6x6, stopped at the same accuracy on
+    training and validation images. Mirror images are the augmentation (a mirrored shirt is
+    still a shirt); rotations are not.
+    """
     inputs, x = scaled_input()
-    x = augment(x, flip=True, shift_pixels=2, seed=seed)
-    x = conv_block(x, [12, 16], batchnorm=True, name="block1")  # 26, 24
+    x = augment(x, flip=True, seed=seed)
+    x = conv_block(x, [16, 16], batchnorm=True, name="block1")  # 26, 24
     x = transition_block(x, 12, batchnorm=True, name="trans1")  # 12
-    x = conv_block(x, [24, 24, 16], batchnorm=True, name="block2")  # 10, 8, 6
+    x = conv_block(x, [24, 24], batchnorm=True, padding="same", name="block2")  # 12, 12
+    x = layers.MaxPooling2D(2, name="pool2")(x)  # 6
+    x = conv_block(x, [16], batchnorm=True, name="block3")  # 4
     return keras.Model(inputs, output_head(x, kind="gap"), name="fashion_15k")
 
 

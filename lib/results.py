@@ -214,8 +214,11 @@ def replace_block(text: str, table: str, begin: str = BEGIN, end: str = END) -> 
 def readme_text(text: str, outputs: Path = ROOT / "outputs") -> str:
     """README with both generated blocks as outputs/ says they should be."""
     text = replace_block(text, results_table(load_metrics(outputs), load_seeds(outputs)))
-    bench = outputs / "bench" / "bench.md"
+    bench, one = outputs / "bench" / "bench.md", outputs / "bench" / "one-thread" / "bench.md"
     table = bench.read_text().strip() if bench.exists() else "(no benchmark yet: run `make bench`)"
+    if one.exists():
+        table += "\n\nOne TensorFlow thread per model, as each of `make run-all`'s two jobs runs:\n\n"
+        table += one.read_text().strip()
     return replace_block(text, table, BENCH_BEGIN, BENCH_END)
 
 

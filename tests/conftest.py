@@ -33,6 +33,20 @@ def real_mnist() -> Path:
     )
 
 
+@pytest.fixture(scope="session")
+def real_fashion_mnist():
+    """Fashion-MNIST from Debian's package (or $FASHION_MNIST_PATH); skipped with a reason if absent."""
+    from lib.data import load_dataset
+
+    path = os.environ.get("FASHION_MNIST_PATH") or "/usr/share/datasets/fashion-mnist"
+    if not Path(path).exists():
+        pytest.skip(
+            f"Fashion-MNIST not found at {path}: install Debian's dataset-fashion-mnist "
+            "(.ci/run does) or set FASHION_MNIST_PATH; only this data set's test is skipped"
+        )
+    return load_dataset("fashion_mnist", path)
+
+
 @pytest.fixture
 def shared_cores(monkeypatch):
     """Undo what ``--jobs N`` sets in this process's environment (the thread counts)."""

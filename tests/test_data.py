@@ -136,3 +136,13 @@ def test_validation_split_is_seeded_and_disjoint(arrays):
     assert all(np.array_equal(p, q) for p, q in zip(a, b, strict=True))
     assert not np.array_equal(a[2], c[2])
     assert len(a[2]) == 10 and set(a[0]).isdisjoint(a[2]) and len(a[0]) + len(a[2]) == 100
+
+
+def test_fashion_mnist_from_the_debian_package(real_fashion_mnist):
+    d = real_fashion_mnist
+    assert d.name == "fashion_mnist" and not d.verified  # no pinned checksums for it
+    assert d.x_train.shape == (60_000, 28, 28) and d.x_test.shape == (10_000, 28, 28)
+    assert d.x_train.dtype == np.uint8
+    # Fashion-MNIST is balanced: 6,000 training and 1,000 test images per class
+    assert np.bincount(d.y_train).tolist() == [6_000] * 10
+    assert np.bincount(d.y_test).tolist() == [1_000] * 10

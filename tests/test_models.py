@@ -13,7 +13,7 @@ PARAMS = {
     "under_8k": 7_602,
     "under_5k": 4_874,
     "residual_8k": 7_066,
-    "fashion_15k": 13_846,
+    "fashion_15k": 14_474,
 }
 BUDGETS = {
     "reduced": 15_000,

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import jsonschema
 import keras
 import nbformat
 import numpy as np
@@ -63,6 +64,7 @@ def test_notebook_runs_on_tiny_data(path, synthetic_npz, tmp_path):
     out = tmp_path / path.stem
     metrics = json.loads((out / "metrics.json").read_text())
     assert METRIC_KEYS <= metrics.keys()
+    jsonschema.validate(metrics, json.loads((ROOT / "lib" / "metrics.schema.json").read_text()))
     assert metrics["notebook"] == path.stem and metrics["epochs"] == 1
     assert metrics["data"]["train"] + metrics["data"]["validation"] == 600
     assert len(metrics["history"]["val_accuracy"]) == 1
