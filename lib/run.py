@@ -177,8 +177,9 @@ class Run:
         """Train each variant of ``config["ablation"]`` with one change to the recipe.
 
         Same seed, split and epochs as the main run; scored on the validation split only
-        (the test set is not read). Finished variants are kept in the staging folder, so a
-        killed run resumes here too. The first row is the main run itself.
+        (the per-epoch test reading of ``train`` is dropped, never kept or compared).
+        Finished variants are kept in the staging folder, so a killed run resumes here too.
+        The first row is the main run itself.
         """
         cfg = self.config
         path = self.staging / "ablation.json"
