@@ -78,7 +78,7 @@ def results_table(metrics: list[dict], seeds: dict[str, dict]) -> str:
         lines.append(
             f"| {m['notebook']} | {m['params']:,} | {m['epochs']} | {m['test_accuracy']:.2%} | "
             f"{over} | {m['best_val_accuracy']:.2%} | {m['seconds_per_epoch']:.1f} | "
-            f"{art.get('params', 0):,}, {art.get('reported', '–')} |"
+            + (f"{art['params']:,}, {art['reported']} |" if art else "– |")
         )
     return "\n".join(lines)
 
