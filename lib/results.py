@@ -149,7 +149,7 @@ def seeds_table(seeds: dict[str, dict]) -> str:
         lines.append(
             f"| {s['notebook']} | {s['params']:,} | {s['epochs']} | {len(s['seeds'])} | "
             f"{s['mean']:.2%} | {s['std']:.2%} | {s['min']:.2%} | {s['max']:.2%} | "
-            f"{s['share_at_target']:.0%} of {s['target']:.2%} | {s['seconds_per_epoch']:.1f} |"
+            f"{s['share_at_target']:.0%} (≥ {s['target']:.2%}) | {s['seconds_per_epoch']:.1f} |"
         )
     return "\n".join(lines)
 
