@@ -159,6 +159,9 @@ class Run:
         cfg = self.config
         if cfg["lr"] is None:
             raise ParameterError("no learning rate: call run.choose_learning_rate() first")
+        return self._fit(model, cfg, self.staging / "state", verbose)
+
+    def _fit(self, model: keras.Model, cfg: dict, state_dir: Path, verbose: int):
         return train(
             model,
             self.data,
@@ -169,7 +172,7 @@ class Run:
             schedule=cfg["schedule"],
             weight_decay=cfg.get("weight_decay", 0.0),
             checkpoint=cfg["checkpoint"],
-            state_dir=self.staging / "state",
+            state_dir=state_dir,
             verbose=verbose,
         )
 
@@ -187,21 +190,9 @@ class Run:
         for i, variant in enumerate(cfg.get("ablation", [])):
             if any(r["variant"] == variant["name"] for r in rows):
                 continue
-            c = {**cfg, **variant.get("config", {})}
             model = self.build_model(**variant.get("model", {}))
             state = self.staging / f"ablation-{i}"
-            _, res = train(
-                model,
-                self.data,
-                epochs=c["epochs"],
-                batch_size=c["batch_size"],
-                seed=self.seed,
-                lr=c["lr"],
-                schedule=c["schedule"],
-                weight_decay=c.get("weight_decay", 0.0),
-                state_dir=state,
-                verbose=verbose,
-            )
+            _, res = self._fit(model, {**cfg, **variant.get("config", {})}, state, verbose)
             rows.append(_ablation_row(variant["name"], model, res))
             write_json(path, rows)
             shutil.rmtree(state)
