@@ -68,14 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     extra = {k: parse_value(v) for k, v in args.param}
     started, tasks = time.time(), []
     for nb in map(find_notebook, args.notebooks):
+        # The ablation is one seed's study, not the seeds' job.
+        skip = {"ABLATION": False} if "ABLATION" in papermill.inspect_notebook(str(nb)) else {}
         for seed in range(n):
             out = args.output_root / nb.stem / f"seed-{seed}"
             if not extra and reuse_single_run(nb.stem, seed, out):
                 print(f"== {nb.stem} seed {seed}: outputs/{nb.stem} is this very run; copied", flush=True)
                 continue
-            params = {**extra, "SEED": seed, "OUTPUT_DIR": str(out.resolve())}
-            if "ABLATION" in papermill.inspect_notebook(str(nb)) and "ABLATION" not in extra:
-                params["ABLATION"] = False  # the ablation is one seed's study, not the seeds' job
+            params = {**skip, **extra, "SEED": seed, "OUTPUT_DIR": str(out.resolve())}
             tasks.append((f"{nb.stem}/seed-{seed}", nb, params))
     _, failed = run_many(tasks, args.output_root, args.kernel, jobs)  # the summary says what is missing
     summary = []
