@@ -75,7 +75,7 @@ def measure(name: str, images: int, eval_images: int) -> dict:
     from lib import fast_batchnorm
     from lib.experiments import experiment
     from lib.models import build_model
-    from lib.training import LOSS, make_optimizer, set_determinism
+    from lib.training import LOSS, feed, make_optimizer, set_determinism
 
     set_determinism(0)
     if name == UNFUSED:
@@ -90,11 +90,11 @@ def measure(name: str, images: int, eval_images: int) -> dict:
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, (images, 28, 28, 1), dtype=np.uint8)
     y = rng.integers(0, 10, images)
-    model.fit(x[: batch * 10], y[: batch * 10], batch_size=batch, epochs=1, verbose=0)  # warm-up
+    model.fit(**feed(x[: batch * 10], y[: batch * 10], batch), epochs=1, verbose=0)  # warm-up
     seconds = []
     for _ in range(REPEATS):  # this machine's timings vary by tens of percent: take the median
         t = time.perf_counter()
-        model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
+        model.fit(**feed(x, y, batch), epochs=1, verbose=0)  # the pipeline training uses
         seconds.append(time.perf_counter() - t)
     train_ips = images / float(np.median(seconds))
     xe = x[:eval_images]

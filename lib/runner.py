@@ -13,6 +13,7 @@ two single-threaded trainings of 05's model side by side each took about as long
 as one two-threaded training alone (11-12 s), so together they train about twice as fast.
 The thread count changes the floating-point summation order, so it is recorded in each
 ``metrics.json`` (``config["threads"]``): same seed and same threads, same numbers.
+Parallel runs start the notebooks that took longest in the last ``--timings`` record first.
 """
 
 from __future__ import annotations
@@ -147,6 +148,22 @@ def run_many(tasks: list[tuple[str, Path, dict]], output_root: Path, kernel: str
     return times, failed
 
 
+def longest_first(names: list[str], previous: dict[str, float]) -> list[str]:
+    """Start the notebooks that took longest last time first (unknown ones before all).
+
+    With two jobs, a long notebook started last would leave one core idle at the end.
+    """
+    return sorted(names, key=lambda n: -previous.get(n, float("inf")))
+
+
+def previous_seconds(timings: Path | None) -> dict[str, float]:
+    """Per-notebook wall times of the last run recorded in ``timings``, if any."""
+    try:
+        return dict(json.loads(timings.read_text())["notebook_seconds"]) if timings else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("notebooks", nargs="+", help="notebook paths or prefixes such as 03")
@@ -169,8 +186,13 @@ def main(argv: list[str] | None = None) -> int:
     except ParameterError as e:
         raise SystemExit(f"error: {e}") from None
     notebooks = [find_notebook(s) for s in args.notebooks]
+    order = [nb.stem for nb in notebooks]
+    if jobs > 1:
+        order = longest_first(order, previous_seconds(args.timings))
+    by_name = {nb.stem: nb for nb in notebooks}
     started = time.time()
-    times, failed = run_many([(nb.stem, nb, params) for nb in notebooks], args.output_root, args.kernel, jobs)
+    tasks = [(name, by_name[name], params) for name in order]
+    times, failed = run_many(tasks, args.output_root, args.kernel, jobs)
     if args.timings:
         record = {
             "notebook_seconds": {nb.stem: times[nb.stem] for nb in notebooks if nb.stem in times},

@@ -44,6 +44,15 @@ def test_every_notebook_runs_and_failures_are_reported(tmp_path, capsys, shared_
         assert not (out / ".good.log").exists()
 
 
+def test_parallel_runs_start_the_longest_notebook_first(tmp_path):
+    timings = tmp_path / "run_all.json"
+    timings.write_text(json.dumps({"notebook_seconds": {"01": 600.0, "02": 200.0, "06": 900.0}}))
+    previous = runner.previous_seconds(timings)
+    assert runner.longest_first(["01", "02", "06", "08"], previous) == ["08", "06", "01", "02"]
+    timings.write_text("{not json")  # a damaged record only loses the ordering
+    assert runner.previous_seconds(timings) == {} and runner.previous_seconds(tmp_path / "none.json") == {}
+
+
 def test_jobs_must_be_positive(tmp_path):
     with pytest.raises(SystemExit, match="JOBS=0: expected a positive integer"):
         runner.main([str(_notebook(tmp_path / "a.ipynb", "x = 1")), "--jobs", "0"])

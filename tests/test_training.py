@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from helpers import split
 
-from lib import fast_batchnorm
+from lib import fast_batchnorm, training
 from lib.models import build_model
 from lib.training import OneCycle, set_determinism, train
 
@@ -36,6 +36,14 @@ def test_same_seed_same_history(arrays, tmp_path):
     _, a = _train(arrays, tmp_path / "a", name="regularized", schedule="onecycle")
     _, b = _train(arrays, tmp_path / "b", name="regularized", schedule="onecycle")
     assert a.history == b.history  # bit for bit, dropout included
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the tf.data feed is TensorFlow's")
+def test_the_tf_data_feed_trains_exactly_like_arrays(arrays, tmp_path, monkeypatch):
+    _, piped = _train(arrays, tmp_path / "piped", name="regularized", schedule="onecycle")
+    monkeypatch.setattr(training, "feed", lambda x, y, batch_size: dict(x=x, y=y, batch_size=batch_size))
+    _, plain = _train(arrays, tmp_path / "plain", name="regularized", schedule="onecycle")
+    assert piped.history == plain.history
 
 
 def test_checkpoint_keeps_the_best_validation_epoch(arrays, tmp_path):

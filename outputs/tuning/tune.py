@@ -86,6 +86,15 @@ VARIANTS = {
     "05base": (m05, {}, {}),
     "04rot": (m04, {}, {}),
     "04rot_wd": (m04, {}, dict(wd=5e-4)),
+    # session 3: shifts on top of rotations; a wider transition for 05; seeds 1-3
+    "05shift_wd": (m05, dict(shift=2.0), dict(wd=5e-4)),
+    "05t10_wd": (m05, dict(t=10), dict(wd=5e-4)),
+    "04shift": (m04, dict(shift=2.0), {}),
+    "06shift_wd": (m05, dict(b1=(8, 12), t=8, b2=(12, 12, 12), shift=2.0), dict(wd=5e-4)),
+    "05lr02_wd": (m05, {}, dict(wd=5e-4, lr=0.2)),
+    "05bs64_wd": (m05, {}, dict(wd=5e-4, bs=64)),
+    "06lr02_wd": (m05, dict(b1=(8, 12), t=8, b2=(12, 12, 12)), dict(wd=5e-4, lr=0.2)),
+    "04lr02": (m04, {}, dict(lr=0.2)),
 }
 
 def main():
@@ -105,8 +114,8 @@ def main():
     model = fn(seed=seed, **kw)
     print(name, model.count_params(), flush=True)
     t = time.time()
-    model, res = train(model, data, epochs=epochs, batch_size=int(os.environ.get('BS', 128)), seed=seed,
-                       lr=float(os.environ.get('LR', 0.1)), schedule='onecycle', checkpoint=False,
+    model, res = train(model, data, epochs=epochs, batch_size=opt.get('bs', int(os.environ.get('BS', 128))), seed=seed,
+                       lr=opt.get('lr', float(os.environ.get('LR', 0.1))), schedule='onecycle', checkpoint=False,
                        state_dir=tempfile.mkdtemp(), verbose=0)
     h = res.history
     out = dict(name=name, seed=seed, params=model.count_params(), val=h['val_accuracy'], val_loss=h['val_loss'],
