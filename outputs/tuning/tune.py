@@ -18,7 +18,29 @@ if sys.argv[1:] == ['--summary']:
              '05: no weight decay), run at two threads; their last epoch is listed. 04rot (rotations, dropout '
              'past the first transition) and 05wd (weight decay 5e-4) ran at one thread, two at a time. '
              'One or two seeds each: differences of a tenth of a point are near the seed-to-seed spread.', '',
-             '| variant | seed | params | epochs | final val. acc. | final val. loss | note |', '|---|---:|---:|---:|---:|---:|---|']
+             'Session 3 (one thread, two at a time): 04now, 05now and 06now are the recipes at its start '
+             '(copied from outputs/seeds); 05shift_wd and 06shift_wd add shifts of up to 2 pixels to the '
+             'rotations; 05t10_wd widens 05\'s transition to 10 channels (7,930 parameters); 05lr02_wd, '
+             '06lr02_wd and 04lr02 raise the one-cycle peak from 0.1 to 0.2; 04rot_wd adds weight decay '
+             '5e-4 to 04. Variants stopped after one or two seeds did not beat their baseline on those.', '',
+             '## Each variant against its baseline, same seeds (paired)', '',
+             '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | mean val. loss | Δ val. loss |',
+             '|---|---|---|---:|---:|---:|---:|']
+    by = {(r['name'], r['seed']): r for r in rows if len(r['val']) == 20}
+    # 04rot and 05wd became the recipes: their runs are 04now's and 05now's seeds 1-2
+    for v in sorted({r['name'] for r in rows} - {'04now', '05now', '06now', '04rot', '05wd'}):
+        base = v[:2] + 'now'
+        seeds = sorted(s for (n, s) in by if n == v and (base, s) in by)
+        if not seeds:
+            continue
+        acc = [by[v, s]['val'][-1] for s in seeds]
+        loss = [by[v, s]['val_loss'][-1] for s in seeds]
+        d_acc = [a - by[base, s]['val'][-1] for a, s in zip(acc, seeds)]
+        d_loss = [x - by[base, s]['val_loss'][-1] for x, s in zip(loss, seeds)]
+        lines.append(f"| {v} | {base} | {', '.join(map(str, seeds))} | {sum(acc) / len(acc):.2%} | "
+                     f"{100 * sum(d_acc) / len(d_acc):+.2f} | {sum(loss) / len(loss):.4f} | {sum(d_loss) / len(d_loss):+.4f} |")
+    lines += ['', '## Every run', '', '| variant | seed | params | epochs | final val. acc. | final val. loss | note |',
+              '|---|---:|---:|---:|---:|---:|---|']
     for r in rows:
         lines.append(f"| {r['name']} | {r['seed']} | {r['params']:,} | {len(r['val'])} | {r['val'][-1]:.2%} | "
                      f"{r['val_loss'][-1]:.4f} | {r.get('note', '')} |")
