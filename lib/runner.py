@@ -9,8 +9,8 @@ notebooks, every one runs even when one fails; the exit status says whether any 
 
 ``--jobs N`` runs N notebooks at a time, each in its own process with the CPU cores shared
 out (TensorFlow's thread pools set through the environment). On the 2-core machine here,
-two single-threaded trainings of 05's model side by side each took about as long per epoch
-as one two-threaded training alone (11-12 s), so together they train about twice as fast.
+two single-threaded trainings side by side took 10.9 s per epoch each (05, in run-all), one
+two-threaded training alone 8.4 s (make bench): the pair trains 1.5x the images per second.
 The thread count changes the floating-point summation order, so it is recorded in each
 ``metrics.json`` (``config["threads"]``): same seed and same threads, same numbers.
 Parallel runs start the notebooks that took longest in the last ``--timings`` record first.
