@@ -21,8 +21,9 @@ if sys.argv[1:] == ['--summary']:
              'Session 3 (one thread, two at a time): 04now, 05now and 06now are the recipes at its start '
              '(copied from outputs/seeds); 05shift_wd and 06shift_wd add shifts of up to 2 pixels to the '
              'rotations; 05t10_wd widens 05\'s transition to 10 channels (7,930 parameters); 05lr02_wd, '
-             '06lr02_wd and 04lr02 raise the one-cycle peak from 0.1 to 0.2; 04rot_wd adds weight decay '
-             '5e-4 to 04. Variants stopped after one or two seeds did not beat their baseline on those.', '',
+             '06lr02_wd and 04lr02 raise the one-cycle peak from 0.1 to 0.2. Variants stopped after one or '
+             'two seeds did not beat their baseline on those; 04shift, 04rot_wd and 05bs64_wd are defined '
+             'below but were not run (the CPU went to the final runs).', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|']
