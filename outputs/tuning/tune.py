@@ -10,6 +10,8 @@ import json, os, sys, tempfile, time
 from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
+# what each variant is compared with in TUNING.md (default: the recipe at the start of session 3)
+BASELINE = {'06b16': '06lr02_wd', '05pool1': '05lr02_wd', '05bs64_wd': '05lr02_wd', '06bs64_wd': '06lr02_wd', '04bs64': '04now'}
 if sys.argv[1:] == ['--summary']:
     rows = [json.loads(p.read_text()) for p in sorted(HERE.glob('*.json'))]
     lines = ['# Tuning runs (validation split only)', '',
@@ -22,17 +24,24 @@ if sys.argv[1:] == ['--summary']:
              '(copied from outputs/seeds); 05shift_wd and 06shift_wd add shifts of up to 2 pixels to the '
              'rotations; 05t10_wd widens 05\'s transition to 10 channels (7,930 parameters); 05lr02_wd, '
              '06lr02_wd and 04lr02 raise the one-cycle peak from 0.1 to 0.2. Variants stopped after one or '
-             'two seeds did not beat their baseline on those; 04shift, 04rot_wd and 05bs64_wd are defined '
-             'below but were not run (the CPU went to the final runs). 05pool1 (run after the final runs, for '
+             'two seeds did not beat their baseline on those; 04shift and 04rot_wd are defined below but were '
+             'not run (the CPU went to the final runs). 05pool1 (run after the final runs, for '
              'speed: 6.4 s per epoch in the bench setting against 8.7) pools right after the first '
-             'convolution, 7,602 parameters; compare it with 05lr02_wd, the recipe now.', '',
+             'convolution, 7,602 parameters.', '',
+             'Session 4 (one thread, two at a time): each variant is paired with the recipe in use at the '
+             'start of the session (05lr02_wd, 06lr02_wd and 04now; their seeds 3-4 copied from outputs/seeds '
+             'where they had not been run here): 05pool1 with two more seeds (4, 5); 05bs64_wd and '
+             '06bs64_wd train with batches of 64 at half the peak rate (the same rate per image, twice the '
+             'steps); 06b16 gives 06 the first block of 05 (16 kernels at 24x24 instead of 12, faster: '
+             'oneDNN prefers multiples of 8) and 10 kernels in its last convolution, 4,966 '
+             'parameters: 06 now. 04bs64 is defined but was not run.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|']
     by = {(r['name'], r['seed']): r for r in rows if len(r['val']) == 20}
     # 04rot and 05wd became the recipes: their runs are 04now's and 05now's seeds 1-2
     for v in sorted({r['name'] for r in rows} - {'04now', '05now', '06now', '04rot', '05wd'}):
-        base = v[:2] + 'now'
+        base = BASELINE.get(v, v[:2] + 'now')
         seeds = sorted(s for (n, s) in by if n == v and (base, s) in by)
         if not seeds:
             continue
@@ -132,6 +141,11 @@ VARIANTS = {
     "06lr02_wd": (m05, dict(b1=(8, 12), t=8, b2=(12, 12, 12)), dict(wd=5e-4, lr=0.2)),
     "04lr02": (m04, {}, dict(lr=0.2)),
     "05pool1": (m05pool1, {}, dict(wd=5e-4, lr=0.2)),
+    # session 4: batch 64 at half the peak (the same rate per image, twice the steps)
+    "04bs64": (m04, {}, dict(bs=64, lr=0.05)),
+    "06bs64_wd": (m05, dict(b1=(8, 12), t=8, b2=(12, 12, 12)), dict(wd=5e-4, lr=0.1, bs=64)),
+    # 06 with 05's first block (16 kernels at 24x24, a multiple of 8: faster on oneDNN), 10 in the last
+    "06b16": (m05, dict(b1=(8, 16), t=8, b2=(12, 12, 10)), dict(wd=5e-4, lr=0.2)),
 }
 
 def main():
