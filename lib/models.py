@@ -91,6 +91,7 @@ def under_5k(rotation_degrees: float = 7.0, head: str = "gap", seed: int | None 
     The savings come after the transition, not at 24x24: 16 kernels there rather than 12
     gave better validation scores on average (outputs/tuning/TUNING.md, 06b16) and, at one
     thread as run-all trains, shorter epochs (oneDNN favours multiples of 8 channels).
+
     ``head="flatten"`` (ablation only) puts a dense layer on the flattened 6x6 map instead
     of on its average: the parameter count shows what the GAP head saves.
     """

@@ -48,7 +48,7 @@ def test_last_convolution_sees_the_digit(name, rf):
 
 
 def test_flatten_head_costs_what_gap_saves():
-    # 06's ablation: a dense layer on the flattened 6x6x12 map instead of on its average
+    # 06's ablation: a dense layer on the flattened 6x6x10 map instead of on its average
     assert build_model("under_5k", head="flatten").count_params() == 4_966 - 110 + 6 * 6 * 10 * 10 + 10
 
 
