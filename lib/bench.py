@@ -3,8 +3,11 @@
     python -m lib.bench [--images 12800] [--models 05_under_8k,keras-io-mnist-convnet]
 
 Each model is measured in a fresh process (so peak memory is its own), after a warm-up
-that traces the graph, as the median of three timed passes over random pixels (speed does
-not depend on the digits). It writes
+that traces the graph, in three timed passes over random pixels (speed does not depend on
+the digits). The list of models is measured ``--rounds`` times, interleaved: this VM's speed
+drifts by a quarter over minutes, and interleaving spreads the drift over every model, so
+that ratios between models (05 against the reference) hold; each figure is the median over
+all rounds' passes, and each round's own ratio is kept. It writes
 ``outputs/bench/bench.json`` and ``bench.md``. Nothing here is a test: speed is reported,
 never asserted.
 """
@@ -117,6 +120,30 @@ def measure(name: str, images: int, eval_images: int) -> dict:
     }
 
 
+def combine(runs: list[dict], images: int) -> dict:
+    """One model's rounds as one row: medians over every timed pass, each round kept."""
+    seconds = [v for r in runs for v in r["train_seconds_repeats"]]
+    train_ips = images / float(np.median(seconds))
+    return {
+        **runs[0],
+        "train_images_per_second": round(train_ips, 1),
+        "eval_images_per_second": round(float(np.median([r["eval_images_per_second"] for r in runs])), 1),
+        "seconds_per_epoch": round(EPOCH_IMAGES / train_ips, 2),
+        "train_gflops_per_second": round(3 * runs[0]["flops_per_image"] * train_ips / 1e9, 2),
+        "train_seconds_repeats": seconds,
+        "train_images_per_second_by_round": [r["train_images_per_second"] for r in runs],
+        "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+    }
+
+
+def ratio_by_round(rows: list[dict], name: str, reference: str = REFERENCE) -> list[float] | None:
+    """``name``'s training img/s over the reference's, round by round (paired in time)."""
+    by = {r["name"]: r.get("train_images_per_second_by_round") for r in rows}
+    if not by.get(name) or not by.get(reference):
+        return None
+    return [round(a / b, 3) for a, b in zip(by[name], by[reference], strict=True)]
+
+
 def machine() -> dict:
     """Processor, cores and the fp32 peak we compare against (and how it was derived)."""
     info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
@@ -159,8 +186,12 @@ def markdown(report: dict) -> str:
             f"{100 * r['train_gflops_per_second'] / peak:.1f} | {r['peak_rss_mib']:.0f} |"
         )
     ra = report.get("run_all") or {}
+    ratio = (report.get("ratio_to_reference_by_round") or {}).get("05_under_8k")
     lines += [
         "",
+        f"Rounds: {report.get('rounds', 1)}, interleaved (every model in a fresh process per round); "
+        "figures are medians over all rounds. 05_under_8k's training img/s over the reference's, "
+        f"round by round: {', '.join(f'{v:.2f}' for v in ratio) if ratio else '–'}.",
         f"Machine: {report['machine']['processor']}, peak {report['machine']['peak_derivation']} = "
         f"{report['machine']['peak_fp32_gflops']} GFLOP/s. Versions: {report['versions']}. "
         f"Threads: {report['threads']}.",
@@ -185,16 +216,20 @@ def main(argv: list[str] | None = None) -> int:
         help="TensorFlow threads per model (default: one per core); 1 is what each of "
         "`make run-all`'s two jobs gets on a 2-core machine",
     )
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved passes over the models")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.rounds < 1:
+        ap.error(f"--rounds {args.rounds}: must be at least 1")
     env = dict(os.environ)
     if args.threads:
         env.update(TF_NUM_INTRAOP_THREADS=str(args.threads), OMP_NUM_THREADS=str(args.threads))
     if args.one:
         print(json.dumps(measure(args.one, args.images, args.eval_images)))
         return 0
-    rows, peak = [], machine()["peak_fp32_gflops"]
-    for name in args.models.split(","):
+    names, peak = args.models.split(","), machine()["peak_fp32_gflops"]
+    runs: dict[str, list[dict]] = {n: [] for n in names}
+    for k, name in ((k, n) for k in range(args.rounds) for n in names):
         out = subprocess.run(
             [
                 sys.executable,
@@ -216,9 +251,14 @@ def main(argv: list[str] | None = None) -> int:
         if out.returncode:
             print(out.stderr[-2000:], file=sys.stderr)
             return out.returncode
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        rows[-1]["share_of_peak"] = round(rows[-1]["train_gflops_per_second"] / peak, 4) if peak else None
-        print(f"{name}: {rows[-1]['seconds_per_epoch']} s per epoch", flush=True)
+        runs[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(
+            f"round {k + 1}/{args.rounds} {name}: {runs[name][-1]['seconds_per_epoch']} s per epoch",
+            flush=True,
+        )
+    rows = [combine(runs[n], args.images) for n in names]
+    for r in rows:
+        r["share_of_peak"] = round(r["train_gflops_per_second"] / peak, 4) if peak else None
     from lib.report import versions
 
     outputs = ROOT / "outputs"
@@ -238,6 +278,10 @@ def main(argv: list[str] | None = None) -> int:
             "TF intra op": env.get("TF_NUM_INTRAOP_THREADS") or "TensorFlow's default (one per core)",
         },
         "images_timed": args.images,
+        "rounds": args.rounds,
+        "ratio_to_reference_by_round": {
+            n: r for n in names if n != REFERENCE and (r := ratio_by_round(rows, n)) is not None
+        },
         "run_all": run_all,
         "run_all_seconds": run_all["total_seconds"] if run_all else None,
         "time_to_target": {n: time_to_target(m) for n, m in metrics.items()},

@@ -127,6 +127,8 @@ def test_bench_runs_on_a_tiny_setting(tmp_path):
             "200",
             "--models",
             "05_under_8k,keras-io-mnist-convnet",
+            "--rounds",
+            "2",
             "--output",
             str(tmp_path),
         ],
@@ -142,3 +144,32 @@ def test_bench_runs_on_a_tiny_setting(tmp_path):
     assert report["models"][0]["params"] == 7602
     assert report["machine"]["peak_fp32_gflops"] and "FLOP/cycle" in report["machine"]["peak_derivation"]
     assert "| keras-io-mnist-convnet | 34,826 |" in (tmp_path / "bench.md").read_text()
+    # two interleaved rounds, three timed passes each, and 05's ratio to the reference per round
+    assert report["rounds"] == 2
+    for m in report["models"]:
+        assert len(m["train_images_per_second_by_round"]) == 2 and len(m["train_seconds_repeats"]) == 6
+    ratio = report["ratio_to_reference_by_round"]["05_under_8k"]
+    assert len(ratio) == 2 and all(r > 0 for r in ratio)
+
+
+def test_bench_combines_rounds_by_the_median_of_every_pass():
+    run = dict(flops_per_image=1000, eval_images_per_second=10.0, peak_rss_mib=5.0)
+    a = dict(run, train_seconds_repeats=[1.0, 1.0, 4.0], train_images_per_second=100.0)
+    b = dict(run, train_seconds_repeats=[2.0, 2.0, 2.0], train_images_per_second=50.0, peak_rss_mib=7.0)
+    row = bench.combine([a, b], images=100)
+    assert row["train_seconds_repeats"] == [1.0, 1.0, 4.0, 2.0, 2.0, 2.0]
+    assert row["train_images_per_second"] == 50.0  # median pass: 2 s for 100 images
+    assert row["seconds_per_epoch"] == 1200.0 and row["peak_rss_mib"] == 7.0
+    assert row["train_images_per_second_by_round"] == [100.0, 50.0]
+    rows = [
+        dict(name="05_under_8k", train_images_per_second_by_round=[100.0, 50.0]),
+        dict(name=bench.REFERENCE, train_images_per_second_by_round=[200.0, 25.0]),
+    ]
+    assert bench.ratio_by_round(rows, "05_under_8k") == [0.5, 2.0]
+    assert bench.ratio_by_round(rows, "06_under_5k") is None
+
+
+def test_bench_refuses_zero_rounds(capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--rounds", "0"])
+    assert "--rounds 0: must be at least 1" in capsys.readouterr().err
