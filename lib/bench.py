@@ -5,7 +5,7 @@
 Each model is measured in a fresh process (so peak memory is its own), after a warm-up
 that traces the graph, in three timed passes over random pixels (speed does not depend on
 the digits). The list of models is measured ``--rounds`` times, interleaved: this VM's speed
-drifts by a quarter over minutes, and interleaving spreads the drift over every model, so
+drifts over minutes, and interleaving spreads the drift over every model, so
 that ratios between models (05 against the reference) hold; each figure is the median over
 all rounds' passes, and each round's own ratio is kept. It writes
 ``outputs/bench/bench.json`` and ``bench.md``. Nothing here is a test: speed is reported,
@@ -99,7 +99,6 @@ def measure(name: str, images: int, eval_images: int) -> dict:
         t = time.perf_counter()
         model.fit(**feed(x, y, batch), epochs=1, verbose=0)  # the pipeline training uses
         seconds.append(time.perf_counter() - t)
-    train_ips = images / float(np.median(seconds))
     xe = x[:eval_images]
     model.predict(xe[:1000], batch_size=1000, verbose=0)
     t = time.perf_counter()
@@ -111,26 +110,30 @@ def measure(name: str, images: int, eval_images: int) -> dict:
         "params": int(model.count_params()),
         "batch_size": batch,
         "flops_per_image": flops,
-        "train_images_per_second": round(train_ips, 1),
+        **training_speed(images, [round(v, 3) for v in seconds], flops),
         "eval_images_per_second": round(eval_ips, 1),
-        "seconds_per_epoch": round(EPOCH_IMAGES / train_ips, 2),
-        "train_gflops_per_second": round(3 * flops * train_ips / 1e9, 2),
-        "train_seconds_repeats": [round(v, 3) for v in seconds],
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def training_speed(images: int, seconds: list[float], flops_per_image: int) -> dict:
+    """Training figures from the timed passes over ``images`` images: the median pass counts."""
+    train_ips = images / float(np.median(seconds))
+    return {
+        "train_images_per_second": round(train_ips, 1),
+        "seconds_per_epoch": round(EPOCH_IMAGES / train_ips, 2),
+        "train_gflops_per_second": round(3 * flops_per_image * train_ips / 1e9, 2),
+        "train_seconds_repeats": seconds,
     }
 
 
 def combine(runs: list[dict], images: int) -> dict:
     """One model's rounds as one row: medians over every timed pass, each round kept."""
     seconds = [v for r in runs for v in r["train_seconds_repeats"]]
-    train_ips = images / float(np.median(seconds))
     return {
         **runs[0],
-        "train_images_per_second": round(train_ips, 1),
+        **training_speed(images, seconds, runs[0]["flops_per_image"]),
         "eval_images_per_second": round(float(np.median([r["eval_images_per_second"] for r in runs])), 1),
-        "seconds_per_epoch": round(EPOCH_IMAGES / train_ips, 2),
-        "train_gflops_per_second": round(3 * runs[0]["flops_per_image"] * train_ips / 1e9, 2),
-        "train_seconds_repeats": seconds,
         "train_images_per_second_by_round": [r["train_images_per_second"] for r in runs],
         "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
     }
@@ -280,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         "images_timed": args.images,
         "rounds": args.rounds,
         "ratio_to_reference_by_round": {
-            n: r for n in names if n != REFERENCE and (r := ratio_by_round(rows, n)) is not None
+            n: ratio_by_round(rows, n) for n in names if REFERENCE in names and n != REFERENCE
         },
         "run_all": run_all,
         "run_all_seconds": run_all["total_seconds"] if run_all else None,

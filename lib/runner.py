@@ -8,9 +8,9 @@ notebook itself publishes its output folder only at its last cell). With several
 notebooks, every one runs even when one fails; the exit status says whether any did.
 
 ``--jobs N`` runs N notebooks at a time, each in its own process with the CPU cores shared
-out (TensorFlow's thread pools set through the environment). On the 2-core machine here,
-two single-threaded trainings side by side took 10.9 s per epoch each (05, in run-all), one
-two-threaded training alone 8.4 s (make bench): the pair trains 1.5x the images per second.
+out (TensorFlow's thread pools set through the environment). On the 2-core machine here, two
+single-threaded trainings side by side train more images per second than one two-threaded
+training alone: compare 05's s/epoch in its metrics.json (run-all) with make bench's.
 The thread count changes the floating-point summation order, so it is recorded in each
 ``metrics.json`` (``config["threads"]``): same seed and same threads, same numbers.
 Parallel runs start the notebooks that took longest in the last ``--timings`` record first.
