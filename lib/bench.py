@@ -30,7 +30,8 @@ import numpy as np
 from lib import ROOT
 
 REFERENCE = "keras-io-mnist-convnet"
-UNFUSED = "05_under_8k (Keras BatchNorm)"
+UNFUSED = "05_under_8k (Keras BatchNorm)"  # without lib/fast_batchnorm.py
+KERAS_CONV = "01_vanilla (Keras convolution)"  # without lib/fast_conv.py
 EPOCH_IMAGES = 60_000
 REPEATS = 3  # timed passes per model; the median is reported, the spread kept
 FLOPS_PER_CYCLE = 64  # fp32, AVX-512: 16 lanes x 2 (FMA) x 2 FMA units per core
@@ -75,7 +76,7 @@ def flops_per_image(model) -> int:
 def measure(name: str, images: int, eval_images: int) -> dict:
     """One model's figures; runs in its own process."""
 
-    from lib import fast_batchnorm
+    from lib import fast_batchnorm, fast_conv
     from lib.experiments import experiment
     from lib.models import build_model
     from lib.training import LOSS, feed, make_optimizer, set_determinism
@@ -83,6 +84,8 @@ def measure(name: str, images: int, eval_images: int) -> dict:
     set_determinism(0)
     if name == UNFUSED:
         fast_batchnorm.disable()
+    if name == KERAS_CONV:
+        fast_conv.disable()
     if name == REFERENCE:
         model, batch = reference_model(), 128
         model.compile("adam", LOSS, metrics=["accuracy"])
@@ -211,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--images", type=int, default=12_800, help="training images timed per model")
     ap.add_argument("--eval-images", type=int, default=10_000)
-    ap.add_argument("--models", default=",".join([*EXPERIMENTS, UNFUSED, REFERENCE]))
+    ap.add_argument("--models", default=",".join([*EXPERIMENTS, UNFUSED, KERAS_CONV, REFERENCE]))
     ap.add_argument("--output", type=Path, default=ROOT / "outputs" / "bench")
     ap.add_argument(
         "--threads",

@@ -111,9 +111,10 @@ def versions() -> dict[str, str]:
     else:
         backend_module = __import__({"jax": "jax", "torch": "torch"}.get(out["backend"], "numpy"))
         out[out["backend"]] = backend_module.__version__
-    from lib.training import FUSED_BATCHNORM
+    from lib.training import FUSED_BATCHNORM, WHOLE_MAP_MATMUL
 
     out["fused_batchnorm"] = str(FUSED_BATCHNORM)
+    out["whole_map_matmul"] = str(WHOLE_MAP_MATMUL)
     out["machine"] = f"{platform.machine()} {platform.processor() or platform.system()}"
     return out
 

@@ -161,7 +161,7 @@ class Run:
             raise ParameterError("no learning rate: call run.choose_learning_rate() first")
         return self._fit(model, cfg, self.staging / "state", verbose)
 
-    def _fit(self, model: keras.Model, cfg: dict, state_dir: Path, verbose: int):
+    def _fit(self, model: keras.Model, cfg: dict, state_dir: Path, verbose: int, read_test: bool = True):
         return train(
             model,
             self.data,
@@ -173,6 +173,7 @@ class Run:
             weight_decay=cfg.get("weight_decay", 0.0),
             checkpoint=cfg["checkpoint"],
             state_dir=state_dir,
+            read_test=read_test,
             verbose=verbose,
         )
 
@@ -180,7 +181,7 @@ class Run:
         """Train each variant of ``config["ablation"]`` with one change to the recipe.
 
         Same seed, split and epochs as the main run; scored on the validation split only
-        (the per-epoch test reading of ``train`` is dropped, never kept or compared).
+        (the variants never read the test set).
         Finished variants are kept in the staging folder, so a killed run resumes here too.
         The first row is the main run itself.
         """
@@ -192,7 +193,7 @@ class Run:
                 continue
             model = self.build_model(**variant.get("model", {}))
             state = self.staging / f"ablation-{i}"
-            _, res = self._fit(model, {**cfg, **variant.get("config", {})}, state, verbose)
+            _, res = self._fit(model, {**cfg, **variant.get("config", {})}, state, verbose, read_test=False)
             rows.append(_ablation_row(variant["name"], model, res))
             write_json(path, rows)
             shutil.rmtree(state)

@@ -19,11 +19,13 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from lib import fast_batchnorm
+from lib import fast_batchnorm, fast_conv
 from lib.files import write_json
 
 LOSS = "sparse_categorical_crossentropy"
-FUSED_BATCHNORM = fast_batchnorm.enable()  # TensorFlow only; the saved models stay standard
+# TensorFlow only; the saved models stay standard Keras
+FUSED_BATCHNORM = fast_batchnorm.enable()
+WHOLE_MAP_MATMUL = fast_conv.enable()
 
 
 def intra_op_threads() -> int | None:
@@ -179,12 +181,14 @@ def train(
     weight_decay: float = 0.0,
     checkpoint: bool = False,
     state_dir: str | os.PathLike,
+    read_test: bool = True,
     verbose: int = 2,
 ) -> tuple[keras.Model, TrainResult]:
     """Train ``model`` (or resume it from ``state_dir``); return the model to save.
 
     With ``checkpoint`` the returned weights are those of the epoch with the best validation
-    accuracy (the earliest on ties); otherwise those of the last epoch.
+    accuracy (the earliest on ties); otherwise those of the last epoch. ``read_test=False``
+    skips the per-epoch test reading (runs scored on the validation split only).
     """
     state_dir = Path(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -228,13 +232,11 @@ def train(
             verbose=verbose,
         )
         seconds = time.perf_counter() - t0
-        test = model.evaluate(**feed(data.x_test, data.y_test, 1000), verbose=0, return_dict=True)
         row = {k: float(v[-1]) for k, v in h.history.items()}
-        row.update(
-            test_loss=float(test["loss"]),
-            test_accuracy=float(test["accuracy"]),
-            learning_rate=float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)),
-        )
+        if read_test:
+            test = model.evaluate(**feed(data.x_test, data.y_test, 1000), verbose=0, return_dict=True)
+            row.update(test_loss=float(test["loss"]), test_accuracy=float(test["accuracy"]))
+        row["learning_rate"] = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
         for k, v in row.items():
             log["history"].setdefault(k, []).append(v)
         log["epoch_seconds"].append(seconds)
@@ -252,10 +254,8 @@ def train(
             if f and f not in (log["model_file"], log["best_file"]):
                 (state_dir / f).unlink(missing_ok=True)
         if verbose:  # fit's own line says "Epoch k/k": it runs one epoch at a time
-            print(
-                f"epoch {epoch + 1}/{epochs} done in {seconds:.1f} s; test accuracy "
-                f"{row['test_accuracy']:.4f} (read only, selects nothing)"
-            )
+            test_note = f"; test accuracy {row['test_accuracy']:.4f} (read only, selects nothing)"
+            print(f"epoch {epoch + 1}/{epochs} done in {seconds:.1f} s" + (test_note if read_test else ""))
     if checkpoint and log["best_file"]:
         model.load_weights(state_dir / log["best_file"])
         saved, how = log["best_epoch"], "best validation accuracy"
@@ -267,20 +267,16 @@ def train(
 def lr_sweep(
     build, data: Split, lrs: list[float], *, epochs: int, batch_size: int, seed: int, verbose: int = 0
 ) -> dict[float, float]:
-    """Validation accuracy after ``epochs`` at each constant learning rate (same seed)."""
+    """Validation accuracy after ``epochs`` at each constant learning rate (same seed, same
+    batches for every rate)."""
     scores = {}
     for lr in lrs:
         set_determinism(seed)
         model = build()
         model.compile(make_optimizer(lr), loss=LOSS, metrics=["accuracy"])
-        model.fit(
-            data.x_train,
-            data.y_train,
-            batch_size=batch_size,
-            epochs=epochs,
-            validation_data=(data.x_val, data.y_val),
-            validation_batch_size=1000,
-            verbose=verbose,
-        )
-        scores[lr] = float(model.evaluate(data.x_val, data.y_val, batch_size=1000, verbose=0)[1])
+        for epoch in range(epochs):
+            order = np.random.default_rng([seed, epoch]).permutation(len(data.x_train))
+            model.fit(**feed(data.x_train[order], data.y_train[order], batch_size), verbose=verbose)
+        val = model.evaluate(**feed(data.x_val, data.y_val, 1000), verbose=0, return_dict=True)
+        scores[lr] = float(val["accuracy"])
     return scores

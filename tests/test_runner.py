@@ -44,11 +44,26 @@ def test_every_notebook_runs_and_failures_are_reported(tmp_path, capsys, shared_
         assert not (out / ".good.log").exists()
 
 
-def test_parallel_runs_start_the_longest_notebook_first(tmp_path):
+def _makespan(order: list[str], seconds: dict[str, float], jobs: int) -> float:
+    """When the last notebook ends if the next one always goes to the first free lane."""
+    lanes = [0.0] * jobs
+    for name in order:
+        lanes[lanes.index(min(lanes))] += seconds[name]
+    return max(lanes)
+
+
+def test_parallel_runs_follow_a_plan_from_the_last_timings(tmp_path):
+    seconds = {"01": 411.0, "02": 202.0, "03": 370.0, "04": 312.0, "05": 249.0, "06": 930.0}
+    seconds |= {"07": 338.0, "08": 602.0}
     timings = tmp_path / "run_all.json"
-    timings.write_text(json.dumps({"notebook_seconds": {"01": 600.0, "02": 200.0, "06": 900.0}}))
+    timings.write_text(json.dumps({"notebook_seconds": seconds}))
     previous = runner.previous_seconds(timings)
-    assert runner.longest_first(["01", "02", "06", "08"], previous) == ["08", "06", "01", "02"]
+    order = runner.planned_order([*sorted(seconds), "09"], previous, jobs=2)
+    assert order[0] == "09" and sorted(order[1:]) == sorted(seconds)  # no time yet: first
+    longest_first = sorted(seconds, key=lambda n: -seconds[n])
+    assert _makespan(longest_first, seconds, 2) == 1802.0
+    assert _makespan(order[1:], seconds, 2) == 1711.0  # the best split: 06, 01, 03 on one lane
+    assert runner.planned_order(["02", "06"], previous, jobs=4) == ["06", "02"]
     timings.write_text("{not json")  # a damaged record only loses the ordering
     assert runner.previous_seconds(timings) == {} and runner.previous_seconds(tmp_path / "none.json") == {}
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from helpers import split
 
-from lib import fast_batchnorm, training
+from lib import fast_batchnorm, fast_conv, training
 from lib.models import build_model
 from lib.training import OneCycle, set_determinism, train
 
@@ -46,6 +46,24 @@ def test_the_tf_data_feed_trains_exactly_like_arrays(arrays, tmp_path, monkeypat
     assert piped.history == plain.history
 
 
+def test_validation_only_runs_never_read_the_test_set(arrays, tmp_path):
+    data = split(arrays)
+    data.x_test = data.x_test[:0]  # any read of the test set would fail on an empty array
+    set_determinism(0)
+    _, r = train(
+        build_model("batchnorm"),
+        data,
+        epochs=1,
+        batch_size=32,
+        seed=0,
+        lr=0.05,
+        state_dir=tmp_path,
+        read_test=False,
+        verbose=0,
+    )
+    assert "val_accuracy" in r.history and not any(k.startswith("test_") for k in r.history)
+
+
 def test_checkpoint_keeps_the_best_validation_epoch(arrays, tmp_path):
     model, r = _train(arrays, tmp_path, epochs=3)
     best = int(np.argmax(r.history["val_accuracy"])) + 1  # argmax: the earliest on ties
@@ -78,6 +96,31 @@ def test_fused_batchnorm_matches_keras():
     fast_batchnorm.enable()
     for a, b in zip(out[False], out[True], strict=True):
         np.testing.assert_allclose(a, b, atol=1e-4)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the fast path is TensorFlow's")
+@pytest.mark.parametrize("shape,kernel", [((3, 3, 16), 3), ((1, 1, 24), 1), ((5, 5, 4), 3)])
+def test_whole_map_convolutions_match_keras(shape, kernel):
+    # (5, 5) is not a whole-map convolution: it must keep Keras's own code
+    import tensorflow as tf
+
+    x = np.random.default_rng(0).normal(size=(8, *shape)).astype("float32")
+    conv = keras.layers.Conv2D(6, kernel)
+    conv.build((None, *shape))
+    assert fast_conv.covers_whole_map(conv, (None, *shape)) == (shape[0] == kernel)
+    out = {}
+    for fast in (False, True):
+        fast_conv.enable() if fast else fast_conv.disable()
+        with tf.GradientTape() as tape:
+            xt = keras.ops.convert_to_tensor(x)
+            tape.watch(xt)
+            y = conv(xt)
+            loss = keras.ops.sum(y * y)
+        out[fast] = (np.asarray(y), *(np.asarray(g) for g in tape.gradient(loss, [xt, conv.kernel])))
+    fast_conv.enable()
+    for a, b in zip(out[False], out[True], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
+    assert keras.layers.serialize(conv)["class_name"] == "Conv2D"  # saved files stay standard Keras
 
 
 def test_killed_run_resumes_and_matches_an_uninterrupted_one(tmp_path):
