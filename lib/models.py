@@ -26,7 +26,8 @@ def vanilla() -> keras.Model:
     """01: pairs of convolution and transition blocks, then flatten and softmax.
 
     The wide layers sit where the maps are 3x3 or smaller, so 1.6M parameters cost few
-    multiply-adds (the 1024-kernel convolution runs on one 3x3 window per image).
+    multiply-adds (the 1024-kernel convolution runs on one 3x3 window per image; on
+    TensorFlow it is computed as the matrix product it is: lib/fast_conv.py).
     """
     inputs, x = scaled_input()
     x = conv_block(x, [16, 32], name="block1")  # 26, 24

@@ -119,13 +119,15 @@ def versions() -> dict[str, str]:
     return out
 
 
-def git_commit() -> dict[str, str | bool | None]:
+def git_commit(root: Path = ROOT) -> dict[str, str | bool | None]:
     """The commit the code came from, and whether the work tree had changes."""
 
+    # The first status after a checkout reads every notebook through the nbstripout filter
+    # (about a second each); cut short, it would never finish and record nothing.
     def git(*args: str) -> str | None:
         try:
             return subprocess.run(
-                ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10, check=True
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=300, check=True
             ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return None

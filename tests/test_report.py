@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from lib import bench, results
+from lib import bench, report, results
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "lib" / "metrics.schema.json").read_text())
@@ -173,3 +173,17 @@ def test_bench_refuses_zero_rounds(capsys):
     with pytest.raises(SystemExit):
         bench.main(["--rounds", "0"])
     assert "--rounds 0: must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs a git checkout of this repository")
+def test_provenance_is_recorded_in_a_fresh_clone(tmp_path):
+    # A fresh checkout makes git read every notebook through the nbstripout filter once; a
+    # timeout that cut this short used to leave "dirty": null in every run's metrics.json.
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    subprocess.run(
+        ["git", "-C", str(clone), "config", "filter.nbstripout.clean", f"{sys.executable} -m nbstripout"],
+        check=True,
+    )
+    head = subprocess.run(["git", "-C", str(clone), "rev-parse", "HEAD"], capture_output=True, text=True)
+    assert report.git_commit(clone) == {"commit": head.stdout.strip(), "dirty": False}
