@@ -5,9 +5,9 @@ the 3x3 map, the 1x1 heads on 1x1 maps) has one output position: it is a dense l
 the flattened map. TensorFlow's CPU convolution kernels handle that shape badly: 01's layer
 took most of 01's epoch, many times what the equivalent matrix product takes (``make bench``
 measures 01 both ways). ``enable()`` routes such layers of every ``keras.layers.Conv2D``
-through the product: same weights, same
-initialisation, same function (up to the order of floating-point sums), and the saved
-``.keras`` files stay standard Keras. Every other convolution keeps Keras's own code.
+through the product: same weights, same initialisation, same function (up to the order of
+floating-point sums), and the saved ``.keras`` files stay standard Keras. Every other
+convolution keeps Keras's own code.
 """
 
 from __future__ import annotations
