@@ -56,6 +56,11 @@ def _reseed(model: keras.Model, seed: int, epoch: int) -> None:
             sg.state.assign(np.array([seed * 1000 + epoch, i], dtype=sg.state.dtype))
 
 
+def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
+    """The order of the training images in one epoch: a function of (seed, epoch) only."""
+    return np.random.default_rng([seed, epoch]).permutation(n)
+
+
 def feed(x: np.ndarray, y: np.ndarray, batch_size: int) -> dict:
     """What ``fit``, ``evaluate`` and ``predict`` read, in order: ``model.fit(**feed(...))``.
 
@@ -221,7 +226,7 @@ def train(
     n = len(data.x_train)
     for epoch in range(log["epochs_done"], epochs):
         _reseed(model, seed, epoch)
-        order = np.random.default_rng([seed, epoch]).permutation(n)
+        order = epoch_order(seed, epoch, n)
         t0 = time.perf_counter()
         h = model.fit(
             **feed(data.x_train[order], data.y_train[order], batch_size),
@@ -275,7 +280,7 @@ def lr_sweep(
         model = build()
         model.compile(make_optimizer(lr), loss=LOSS, metrics=["accuracy"])
         for epoch in range(epochs):
-            order = np.random.default_rng([seed, epoch]).permutation(len(data.x_train))
+            order = epoch_order(seed, epoch, len(data.x_train))
             model.fit(**feed(data.x_train[order], data.y_train[order], batch_size), verbose=verbose)
         val = model.evaluate(**feed(data.x_val, data.y_val, 1000), verbose=0, return_dict=True)
         scores[lr] = float(val["accuracy"])
