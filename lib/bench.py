@@ -150,22 +150,31 @@ def ratio_by_round(rows: list[dict], name: str, reference: str = REFERENCE) -> l
     return [round(a / b, 3) for a, b in zip(by[name], by[reference], strict=True)]
 
 
-def machine() -> dict:
-    """Processor, cores and the fp32 peak we compare against (and how it was derived)."""
-    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    model = re.search(r"model name\s*:\s*(.*)", info)
+def machine(info: str | None = None) -> dict:
+    """Processor, cores and the fp32 peak we compare against (and how it was derived).
+
+    ``info``: the text of /proc/cpuinfo (read from there when None).
+    """
+    from lib.report import processor
+
+    if info is None:
+        info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     mhz = re.search(r"cpu MHz\s*:\s*([\d.]+)", info)
+    family = re.search(r"cpu family\s*:\s*(\d+)", info)
     cores = os.cpu_count() or 1
     ghz = float(mhz.group(1)) / 1000 if mhz else None
-    avx512 = " avx512f" in info
+    # AMD before Zen 5 (family 25 and lower) runs AVX-512 on 256-bit units: AVX2's peak.
+    amd_256 = "AuthenticAMD" in info and family is not None and int(family.group(1)) <= 25
+    avx512 = " avx512f" in info and not amd_256
     per_cycle = FLOPS_PER_CYCLE if avx512 else 32
+    width = "AVX-512" if avx512 else "256-bit FMA units" if amd_256 else "AVX2"
     return {
-        "processor": model.group(1).strip() if model else platform.processor(),
+        "processor": processor(),
         "cores": cores,
         "ghz": ghz,
         "peak_fp32_gflops": round(cores * ghz * per_cycle, 1) if ghz else None,
         "peak_derivation": f"{cores} cores x {ghz} GHz x {per_cycle} fp32 FLOP/cycle "
-        f"({'AVX-512' if avx512 else 'AVX2'}, FMA, two FMA units per core assumed)",
+        f"({width}, FMA, two FMA units per core assumed)",
         "platform": platform.platform(),
     }
 

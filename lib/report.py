@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import re
 import subprocess
 from pathlib import Path
 
@@ -115,8 +116,16 @@ def versions() -> dict[str, str]:
 
     out["fused_batchnorm"] = str(FUSED_BATCHNORM)
     out["whole_map_matmul"] = str(WHOLE_MAP_MATMUL)
-    out["machine"] = f"{platform.machine()} {platform.processor() or platform.system()}"
+    out["machine"] = f"{platform.machine()} {platform.system()}"
+    out["processor"] = processor()
     return out
+
+
+def processor() -> str:
+    """The CPU's model name: timings, and the last digits of some results, depend on it."""
+    info = Path("/proc/cpuinfo")
+    found = re.search(r"model name\s*:\s*(.*)", info.read_text()) if info.exists() else None
+    return found.group(1).strip() if found else platform.processor() or platform.machine()
 
 
 def git_commit(root: Path = ROOT) -> dict[str, str | bool | None]:

@@ -152,6 +152,21 @@ def test_bench_runs_on_a_tiny_setting(tmp_path):
     assert len(ratio) == 2 and all(r > 0 for r in ratio)
 
 
+def test_bench_peak_counts_the_fma_width_the_processor_has():
+    def cpuinfo(vendor, family, flags):
+        return f"vendor_id : {vendor}\ncpu family : {family}\ncpu MHz : 2000.000\nflags : fpu {flags}\n"
+
+    def per_core_cycle(info):
+        m = bench.machine(info)
+        return m["peak_fp32_gflops"] / (m["cores"] * 2.0)
+
+    assert per_core_cycle(cpuinfo("GenuineIntel", 6, "fma avx2 avx512f")) == 64  # two 512-bit FMA units
+    assert per_core_cycle(cpuinfo("AuthenticAMD", 25, "fma avx2 avx512f")) == 32  # Zen 4: 256-bit units
+    assert per_core_cycle(cpuinfo("AuthenticAMD", 26, "fma avx2 avx512f")) == 64  # Zen 5
+    assert per_core_cycle(cpuinfo("GenuineIntel", 6, "fma avx2")) == 32
+    assert "256-bit FMA units" in bench.machine(cpuinfo("AuthenticAMD", 25, "avx512f"))["peak_derivation"]
+
+
 def test_bench_combines_rounds_by_the_median_of_every_pass():
     run = dict(flops_per_image=1000, eval_images_per_second=10.0, peak_rss_mib=5.0)
     a = dict(run, train_seconds_repeats=[1.0, 1.0, 4.0], train_images_per_second=100.0)
