@@ -169,7 +169,7 @@ def machine(info: str | None = None) -> dict:
     per_cycle = FLOPS_PER_CYCLE if avx512 else 32
     width = "AVX-512" if avx512 else "256-bit FMA units" if amd_256 else "AVX2"
     return {
-        "processor": processor(),
+        "processor": processor(info),
         "cores": cores,
         "ghz": ghz,
         "peak_fp32_gflops": round(cores * ghz * per_cycle, 1) if ghz else None,

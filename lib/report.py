@@ -121,10 +121,15 @@ def versions() -> dict[str, str]:
     return out
 
 
-def processor() -> str:
-    """The CPU's model name: timings, and the last digits of some results, depend on it."""
-    info = Path("/proc/cpuinfo")
-    found = re.search(r"model name\s*:\s*(.*)", info.read_text()) if info.exists() else None
+def processor(cpuinfo: str | None = None) -> str:
+    """The CPU's model name: timings, and the last digits of some results, depend on it.
+
+    ``cpuinfo``: the text of /proc/cpuinfo (read from there when None).
+    """
+    if cpuinfo is None:
+        path = Path("/proc/cpuinfo")
+        cpuinfo = path.read_text() if path.exists() else ""
+    found = re.search(r"model name\s*:\s*(.*)", cpuinfo)
     return found.group(1).strip() if found else platform.processor() or platform.machine()
 
 
