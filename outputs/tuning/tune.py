@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 # what each variant is compared with in TUNING.md (default: the recipe at the start of session 3)
-BASELINE = {'04rot_wd': '04cur', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
+BASELINE = {'04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
             '06b16': '06lr02_wd', '05pool1': '05lr02_wd', '05bs64_wd': '05lr02_wd', '06bs64_wd': '06lr02_wd', '04bs64': '04now'}
 if sys.argv[1:] == ['--summary']:
     rows = [json.loads(p.read_text()) for p in sorted(HERE.glob('*.json'))]
@@ -44,7 +44,9 @@ if sys.argv[1:] == ['--summary']:
              '06drop add dropout 0.05 after the convolutions past the transition (as in 04); 05cos and '
              '06cos decay the one-cycle rate along half a cosine instead of a line; 04rot_wd adds 05\'s '
              'weight decay (5e-4) to 04. Variants far from the rule were stopped early: 05cos after three '
-             'seeds, 06drop after three, 06cos after four. Only 04rot_wd passed: 04 has weight decay since.', '',
+             'seeds, 06drop after three, 06cos after four. Only 04rot_wd passed: 04 has weight decay since. '
+             '05wd1e3 (weight decay 1e-3 for 05, twice the recipe\'s) ran last, after the final runs, and '
+             'is not in 05\'s recipe: there was no time left for its runs on the test set.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|']
@@ -161,6 +163,8 @@ VARIANTS = {
     "05cos": (m05, {}, dict(wd=5e-4, lr=0.2, cos=True)),
     "06drop": (m05, dict(b1=(8, 16), t=8, b2=(12, 12, 10), drop=0.05, drop_big=False), dict(wd=5e-4, lr=0.2)),
     "06cos": (m05, dict(b1=(8, 16), t=8, b2=(12, 12, 10)), dict(wd=5e-4, lr=0.2, cos=True)),
+    # after 04rot_wd: twice the weight decay for 05
+    "05wd1e3": (m05, {}, dict(wd=1e-3, lr=0.2)),
 }
 
 class CosineOneCycle(training.OneCycle):
