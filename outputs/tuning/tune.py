@@ -62,7 +62,7 @@ if sys.argv[1:] == ['--summary']:
         d_acc = [a - by[base, s]['val'][-1] for a, s in zip(acc, seeds)]
         d_loss = [x - by[base, s]['val_loss'][-1] for x, s in zip(loss, seeds)]
         lines.append(f"| {v} | {base} | {', '.join(map(str, seeds))} | {sum(acc) / len(acc):.2%} | "
-                     f"{100 * sum(d_acc) / len(d_acc):+.2f} | {sum(loss) / len(loss):.4f} | {sum(d_loss) / len(d_loss):+.4f} |")
+                     f"{100 * sum(d_acc) / len(d_acc):+.3f} | {sum(loss) / len(loss):.4f} | {sum(d_loss) / len(d_loss):+.4f} |")
     lines += ['', '## Every run', '', '| variant | seed | params | epochs | final val. acc. | final val. loss | note |',
               '|---|---:|---:|---:|---:|---:|---|']
     for r in rows:
