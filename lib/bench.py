@@ -155,10 +155,10 @@ def machine(info: str | None = None) -> dict:
 
     ``info``: the text of /proc/cpuinfo (read from there when None).
     """
-    from lib.report import processor
+    from lib.report import processor, read_cpuinfo
 
     if info is None:
-        info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+        info = read_cpuinfo()
     mhz = re.search(r"cpu MHz\s*:\s*([\d.]+)", info)
     family = re.search(r"cpu family\s*:\s*(\d+)", info)
     cores = os.cpu_count() or 1

@@ -121,14 +121,19 @@ def versions() -> dict[str, str]:
     return out
 
 
+def read_cpuinfo() -> str:
+    """The text of /proc/cpuinfo; empty where there is none (not Linux)."""
+    path = Path("/proc/cpuinfo")
+    return path.read_text() if path.exists() else ""
+
+
 def processor(cpuinfo: str | None = None) -> str:
     """The CPU's model name: timings, and the last digits of some results, depend on it.
 
     ``cpuinfo``: the text of /proc/cpuinfo (read from there when None).
     """
     if cpuinfo is None:
-        path = Path("/proc/cpuinfo")
-        cpuinfo = path.read_text() if path.exists() else ""
+        cpuinfo = read_cpuinfo()
     found = re.search(r"model name\s*:\s*(.*)", cpuinfo)
     return found.group(1).strip() if found else platform.processor() or platform.machine()
 
