@@ -91,9 +91,12 @@ def test_fused_batchnorm_matches_keras():
     out = {}
     for fused in (False, True):
         fast_batchnorm.enable() if fused else fast_batchnorm.disable()
-        bn = keras.layers.BatchNormalization()
-        out[fused] = (np.asarray(bn(x, training=True)), bn.moving_mean.numpy(), bn.moving_variance.numpy())
+        bn = keras.layers.BatchNormalization(momentum=0.5)  # far from 1: the batch variance shows
+        train = np.asarray(bn(x, training=True))
+        # inference reads the moving statistics the training call just updated
+        out[fused] = (train, bn.moving_mean.numpy(), bn.moving_variance.numpy(), np.asarray(bn(x)))
     fast_batchnorm.enable()
+    assert not np.allclose(out[True][0], out[True][3], atol=1e-2)  # two different normalisations
     for a, b in zip(out[False], out[True], strict=True):
         np.testing.assert_allclose(a, b, atol=1e-4)
 
