@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 # what each variant is compared with in TUNING.md (default: the recipe at the start of session 3)
-BASELINE = {'04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
+BASELINE = {'04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
             '06b16': '06lr02_wd', '05pool1': '05lr02_wd', '05bs64_wd': '05lr02_wd', '06bs64_wd': '06lr02_wd', '04bs64': '04now'}
 if sys.argv[1:] == ['--summary']:
     rows = [json.loads(p.read_text()) for p in sorted(HERE.glob('*.json'))]
@@ -47,6 +47,10 @@ if sys.argv[1:] == ['--summary']:
              'seeds, 06drop after three, 06cos after four. Only 04rot_wd passed: 04 has weight decay since. '
              '05wd1e3 (weight decay 1e-3 for 05, twice the recipe\'s) ran last, after the final runs, and '
              'is not in 05\'s recipe: there was no time left for its runs on the test set.', '',
+             'Session 7 (one thread, two at a time), the same rule, fixed before these runs, the same '
+             'baselines: 05wd2e3 (weight decay 2e-3 for 05, further along 05wd1e3\'s line) and 06wd1e3 '
+             '(1e-3 for 06). Neither passed: 05wd2e3 over all five seeds; 06wd1e3 was stopped after four '
+             '(its fifth could no longer lift the mean to the rule). No recipe changed.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|']
@@ -165,6 +169,9 @@ VARIANTS = {
     "06cos": (m05, dict(b1=(8, 16), t=8, b2=(12, 12, 10)), dict(wd=5e-4, lr=0.2, cos=True)),
     # after 04rot_wd: twice the weight decay for 05
     "05wd1e3": (m05, {}, dict(wd=1e-3, lr=0.2)),
+    # session 7: further along the weight-decay line (05: 2e-3; 06: 1e-3), same rule as session 6
+    "05wd2e3": (m05, {}, dict(wd=2e-3, lr=0.2)),
+    "06wd1e3": (m05, dict(b1=(8, 16), t=8, b2=(12, 12, 10)), dict(wd=1e-3, lr=0.2)),
 }
 
 class CosineOneCycle(training.OneCycle):
