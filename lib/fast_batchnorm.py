@@ -3,12 +3,12 @@
 Keras 3 computes a BatchNormalization layer as separate moments and normalisation ops;
 on a 2-core CPU that doubled the time per epoch of our small models in training, and at
 inference its separate passes over each map slowed every evaluation (``make bench`` times
-05 both ways). TensorFlow's fused kernel does the same work in one op. ``enable()`` routes every
-``keras.layers.BatchNormalization`` call on 4-D images through it, in training (batch
-statistics, moving averages updated as Keras does) and at inference (moving statistics):
-the layers, their weights and the saved ``.keras`` files stay standard Keras, so a saved
-model loads anywhere, with or without this module. Other backends, masks and non-image
-inputs keep Keras's own code.
+05 both ways). TensorFlow's fused kernel does the same work in one op. ``enable()``
+routes every ``keras.layers.BatchNormalization`` call on 4-D images through it, in
+training (batch statistics, moving averages updated as Keras does) and at inference
+(moving statistics): the layers, their weights and the saved ``.keras`` files stay
+standard Keras, so a saved model loads anywhere, with or without this module. Other
+backends, masks and non-image inputs keep Keras's own code.
 """
 
 from __future__ import annotations
