@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,16 +28,40 @@ from lib.runner import find_notebook, parse_value, run_many, share_cores
 from lib.training import intra_op_threads
 
 
-def reuse_single_run(name: str, seed: int, out: Path) -> bool:
-    """Copy ``outputs/<name>`` when it holds this seed's run at these settings.
+def unchanged_since(run_git: dict | None, name: str, root: Path = ROOT) -> bool:
+    """Whether ``lib/`` and the notebook are, in the work tree, as at the run's clean commit.
+
+    The configuration alone does not name the code: a model changed in ``lib/models.py``
+    keeps its name. Unknown (no commit, a dirty run, no git): treated as changed.
+    """
+    commit = (run_git or {}).get("commit")
+    if not commit or (run_git or {}).get("dirty") is not False:
+        return False
+    paths = ["lib", f"notebooks/{name}.ipynb"]
+    try:
+        subprocess.run(
+            ["git", "diff", "--quiet", commit, "--", *paths],
+            cwd=root,
+            capture_output=True,
+            timeout=300,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return True
+
+
+def reuse_single_run(name: str, seed: int, out: Path, root: Path = ROOT) -> bool:
+    """Copy ``outputs/<name>`` when it holds this seed's run at these settings and code.
 
     Runs are deterministic (same seed, machine and versions: same numbers), so running it
     again would only repeat it; the copy keeps its own metrics.json, commit included.
     """
-    path = ROOT / "outputs" / name / "metrics.json"
+    path = root / "outputs" / name / "metrics.json"
     if not path.exists():
         return False
-    done = json.loads(path.read_text())["config"]
+    metrics = json.loads(path.read_text())
+    done = metrics["config"]
     want = {
         "dataset": "mnist",
         **experiment(name),
@@ -46,6 +71,9 @@ def reuse_single_run(name: str, seed: int, out: Path) -> bool:
         "threads": intra_op_threads(),
     }
     if any(done.get(k) != v for k, v in want.items()):
+        return False
+    if not unchanged_since(metrics.get("git"), name, root):
+        print(f"== {name} seed {seed}: lib/ or the notebook changed since outputs/{name}; trained again")
         return False
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(path.parent, out)

@@ -160,3 +160,54 @@ def test_seeds_summary_on_tiny_runs(synthetic_npz, tmp_path, shared_cores):
     ]
     assert summary06["seeds"] == [0, 1] and not any("ablation" in r for r in runs06)  # the seeds skip it
     assert not list(tmp_path.glob(".*"))  # no temporary notebook or log left behind
+
+
+def test_seed_zero_is_copied_only_from_a_run_of_the_same_code(tmp_path):
+    # make seeds copies outputs/<notebook> as seed 0; a model changed in lib/ keeps its name
+    # and configuration, so only git can tell that the run is stale.
+    from lib import seeds
+    from lib.experiments import experiment
+    from lib.training import intra_op_threads
+
+    root = tmp_path / "repo"
+    (root / "lib").mkdir(parents=True)
+    (root / "notebooks").mkdir()
+    (root / "lib" / "models.py").write_text("KERNELS = 16\n")
+    (root / "notebooks" / "05_under_8k.ipynb").write_text("{}\n")
+
+    def git(*args: str) -> str:
+        cmd = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args]
+        return subprocess.run(cmd, cwd=root, check=True, capture_output=True, text=True).stdout.strip()
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "code")
+    run = root / "outputs" / "05_under_8k"
+    run.mkdir(parents=True)
+    config = {
+        "dataset": "mnist",
+        **experiment("05_under_8k"),
+        "seed": 0,
+        "train_limit": None,
+        "val_fraction": 0.1,
+        "threads": intra_op_threads(),
+    }
+
+    def published(**git_info) -> None:
+        (run / "metrics.json").write_text(json.dumps({"config": config, "git": git_info}))
+
+    head = git("rev-parse", "HEAD")
+    published(commit=head, dirty=False)
+    assert seeds.reuse_single_run("05_under_8k", 0, tmp_path / "seed-0", root)
+    assert json.loads((tmp_path / "seed-0" / "metrics.json").read_text())["git"]["commit"] == head
+    assert not seeds.reuse_single_run("05_under_8k", 1, tmp_path / "seed-1", root)  # another seed
+    (root / "lib" / "models.py").write_text("KERNELS = 18\n")  # same name, same configuration
+    assert not seeds.reuse_single_run("05_under_8k", 0, tmp_path / "stale", root)
+    git("checkout", "--", "lib")
+    assert seeds.reuse_single_run("05_under_8k", 0, tmp_path / "again", root)
+    unknown = [dict(commit=head, dirty=True), dict(commit=None), dict(commit="0" * 40, dirty=False)]
+    for git_info in unknown:  # a dirty run, no git, a commit this clone lacks
+        published(**git_info)
+        assert not seeds.reuse_single_run("05_under_8k", 0, tmp_path / "unknown", root)
+    assert not (tmp_path / "seed-1").exists() and not (tmp_path / "stale").exists()
+    assert not (tmp_path / "unknown").exists()
