@@ -138,21 +138,25 @@ def processor(cpuinfo: str | None = None) -> str:
     return found.group(1).strip() if found else platform.processor() or platform.machine()
 
 
+def git(*args: str, root: Path = ROOT) -> str | None:
+    """``git args`` in ``root``: its output, or None where it failed or there is no git."""
+    # The first status or diff after a checkout reads every notebook through the nbstripout
+    # filter (about a second each); cut short, it would never finish and record nothing.
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=root, capture_output=True, text=True, timeout=300, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def git_commit(root: Path = ROOT) -> dict[str, str | bool | None]:
     """The commit the code came from, and whether the work tree had changes."""
-
-    # The first status after a checkout reads every notebook through the nbstripout filter
-    # (about a second each); cut short, it would never finish and record nothing.
-    def git(*args: str) -> str | None:
-        try:
-            return subprocess.run(
-                ["git", *args], cwd=root, capture_output=True, text=True, timeout=300, check=True
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            return None
-
-    status = git("status", "--porcelain", "--", "lib", "notebooks")
-    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None}
+    status = git("status", "--porcelain", "--", "lib", "notebooks", root=root)
+    return {
+        "commit": git("rev-parse", "HEAD", root=root),
+        "dirty": bool(status) if status is not None else None,
+    }
 
 
 def summary_markdown(metrics: dict) -> str:

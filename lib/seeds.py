@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ from lib import ROOT
 from lib.experiments import experiment
 from lib.files import write_json
 from lib.params import positive_int
+from lib.report import git
 from lib.results import summarize_seeds
 from lib.runner import find_notebook, parse_value, run_many, share_cores
 from lib.training import intra_op_threads
@@ -37,18 +37,8 @@ def unchanged_since(run_git: dict | None, name: str, root: Path = ROOT) -> bool:
     commit = (run_git or {}).get("commit")
     if not commit or (run_git or {}).get("dirty") is not False:
         return False
-    paths = ["lib", f"notebooks/{name}.ipynb"]
-    try:
-        subprocess.run(
-            ["git", "diff", "--quiet", commit, "--", *paths],
-            cwd=root,
-            capture_output=True,
-            timeout=300,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return True
+    # exit status 1 (a difference) or 128 (an unknown commit) read as None
+    return git("diff", "--quiet", commit, "--", "lib", f"notebooks/{name}.ipynb", root=root) is not None
 
 
 def reuse_single_run(name: str, seed: int, out: Path, root: Path = ROOT) -> bool:
