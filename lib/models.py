@@ -72,15 +72,16 @@ def regularized(dropout: float = 0.05, rotation_degrees: float = 7.0, seed: int 
     return keras.Model(inputs, _reduced_body(x, batchnorm=True, dropout=dropout), name="regularized")
 
 
-def under_8k(dropout: float = 0.0, rotation_degrees: float = 7.0, seed: int | None = None) -> keras.Model:
+def under_8k(dropout: float = 0.05, rotation_degrees: float = 7.0, seed: int | None = None) -> keras.Model:
     """05: fewer kernels everywhere, a global-average-pooling head, rotation augmentation.
 
     The GAP head replaces the second transition block and the dense-like last convolution,
     which held a third of 04's parameters; the last 3x3 convolution ends on a 6x6 map.
+    Dropout sits only after the transition, as in 04 (outputs/tuning/TUNING.md, 05drop_wd1e3).
     """
     inputs, x = scaled_input()
     x = augment(x, rotation_degrees=rotation_degrees, seed=seed)
-    x = conv_block(x, [8, 16], batchnorm=True, dropout=dropout, name="block1")  # 26, 24
+    x = conv_block(x, [8, 16], batchnorm=True, name="block1")  # 26, 24
     x = transition_block(x, 8, batchnorm=True, name="trans1")  # 12
     x = conv_block(x, [16, 16, 16], batchnorm=True, dropout=dropout, name="block2")  # 10, 8, 6
     return keras.Model(inputs, output_head(x, kind="gap"), name="under_8k")
