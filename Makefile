@@ -64,7 +64,7 @@ seeds:
 bench:
 	$(PY) -m lib.bench
 	$(PY) -m lib.bench --threads 1 --output outputs/bench/one-thread \
-	  --models 04_dropout_schedule,05_under_8k,keras-io-mnist-convnet
+	  --models "04_dropout_schedule,05_under_8k,05_under_8k (no dropout),keras-io-mnist-convnet"
 
 report:
 	$(PY) -m lib.results --write

@@ -24,14 +24,19 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lib import ROOT
 
+if TYPE_CHECKING:
+    import keras
+
 REFERENCE = "keras-io-mnist-convnet"
 UNFUSED = "05_under_8k (Keras BatchNorm)"  # without lib/fast_batchnorm.py
 KERAS_CONV = "01_vanilla (Keras convolution)"  # without lib/fast_conv.py
+NO_DROPOUT = "05_under_8k (no dropout)"  # what 05's dropout costs in speed
 EPOCH_IMAGES = 60_000
 REPEATS = 3  # timed passes per model; the median is reported, the spread kept
 FLOPS_PER_CYCLE = 64  # fp32, AVX-512: 16 lanes x 2 (FMA) x 2 FMA units per core
@@ -73,26 +78,34 @@ def flops_per_image(model) -> int:
     return int(total)
 
 
+def bench_model(name: str) -> tuple[keras.Model, int]:
+    """The compiled model behind a bench row's name, and its training batch size."""
+    from lib.experiments import experiment
+    from lib.models import build_model
+    from lib.training import LOSS, make_optimizer
+
+    if name == REFERENCE:
+        model = reference_model()
+        model.compile("adam", LOSS, metrics=["accuracy"])
+        return model, 128
+    cfg = experiment(name.split(" ")[0])
+    model = build_model(cfg["model"], **({"dropout": 0.0} if name == NO_DROPOUT else {}))
+    model.compile(make_optimizer(cfg["lr"] or 0.01), LOSS, metrics=["accuracy"])
+    return model, cfg["batch_size"]
+
+
 def measure(name: str, images: int, eval_images: int) -> dict:
     """One model's figures; runs in its own process."""
 
     from lib import fast_batchnorm, fast_conv
-    from lib.experiments import experiment
-    from lib.models import build_model
-    from lib.training import LOSS, feed, make_optimizer, set_determinism
+    from lib.training import feed, set_determinism
 
     set_determinism(0)
     if name == UNFUSED:
         fast_batchnorm.disable()
     if name == KERAS_CONV:
         fast_conv.disable()
-    if name == REFERENCE:
-        model, batch = reference_model(), 128
-        model.compile("adam", LOSS, metrics=["accuracy"])
-    else:
-        cfg = experiment(name.split(" ")[0])
-        model, batch = build_model(cfg["model"]), cfg["batch_size"]
-        model.compile(make_optimizer(cfg["lr"] or 0.01), LOSS, metrics=["accuracy"])
+    model, batch = bench_model(name)
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, (images, 28, 28, 1), dtype=np.uint8)
     y = rng.integers(0, 10, images)
@@ -223,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--images", type=int, default=12_800, help="training images timed per model")
     ap.add_argument("--eval-images", type=int, default=10_000)
-    ap.add_argument("--models", default=",".join([*EXPERIMENTS, UNFUSED, KERAS_CONV, REFERENCE]))
+    ap.add_argument("--models", default=",".join([*EXPERIMENTS, UNFUSED, NO_DROPOUT, KERAS_CONV, REFERENCE]))
     ap.add_argument("--output", type=Path, default=ROOT / "outputs" / "bench")
     ap.add_argument(
         "--threads",

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import keras
 import pytest
 
 from lib import bench, report, results
@@ -150,6 +151,14 @@ def test_bench_runs_on_a_tiny_setting(tmp_path):
         assert len(m["train_images_per_second_by_round"]) == 2 and len(m["train_seconds_repeats"]) == 6
     ratio = report["ratio_to_reference_by_round"]["05_under_8k"]
     assert len(ratio) == 2 and all(r > 0 for r in ratio)
+
+
+def test_bench_times_05_without_its_dropout_as_a_separate_row():
+    def dropouts(name):
+        return sum(isinstance(layer, keras.layers.Dropout) for layer in bench.bench_model(name)[0].layers)
+
+    assert dropouts("05_under_8k") == 3 and dropouts(bench.NO_DROPOUT) == 0
+    assert bench.bench_model(bench.NO_DROPOUT)[0].count_params() == 7602
 
 
 def test_bench_peak_counts_the_fma_width_the_processor_has():
