@@ -57,7 +57,7 @@ if sys.argv[1:] == ['--summary']:
              'Session 8 (one thread, two at a time), the same rule and baselines, fixed before these runs: '
              'designs rather than knobs. 05nt and 06nt drop the 1x1 transition, so the convolutions after '
              'the pooling read all 16 pooled channels instead of an 8-channel bottleneck (05nt: 12, 16, 16 '
-             'kernels there, 7,426 parameters, about 5 % faster than 05 at one thread; 06nt: 10, 10, 10, '
+             'kernels there, 7,426 parameters; 06nt: 10, 10, 10, '
              '4,790); 05drop_wd1e3 puts the two best knobs so far together (05drop and 05wd1e3). Set after '
              'three seeds, before the fifth: should both 05 variants pass, the larger gain is adopted. '
              'Only 05drop_wd1e3 passed (+0.063 pt, lower loss): 05 has dropout after its last three '
