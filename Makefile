@@ -60,11 +60,14 @@ seeds:
 	$(PY) -m lib.seeds $(SEED_NOTEBOOKS) --seeds "$$SEEDS" --jobs "$$JOBS" --kernel $(KERNEL)
 
 # All models at TensorFlow's default threads, then the target notebooks and the reference
-# at one thread each (what each of run-all's two jobs gets on a 2-core machine).
+# at one thread each (what each of run-all's two jobs gets on a 2-core machine), then where
+# 05's and the reference's training steps spend their time, layer by layer.
 bench:
 	$(PY) -m lib.bench
 	$(PY) -m lib.bench --threads 1 --output outputs/bench/one-thread \
 	  --models "04_dropout_schedule,05_under_8k,05_under_8k (no dropout),keras-io-mnist-convnet"
+	$(PY) -m lib.op_profile --model 05_under_8k
+	$(PY) -m lib.op_profile --model keras-io-mnist-convnet
 
 report:
 	$(PY) -m lib.results --write

@@ -219,6 +219,14 @@ def readme_text(text: str, outputs: Path = ROOT / "outputs") -> str:
     if one.exists():
         table += "\n\nOne TensorFlow thread per model, as each of `make run-all`'s two jobs runs:\n\n"
         table += one.read_text().strip()
+    profile = outputs / "bench" / "profile-05_under_8k.json"
+    if profile.exists():
+        from lib import op_profile
+
+        p = json.loads(profile.read_text())
+        table += "\n\nWhere 05's training step goes (`python -m lib.op_profile`; every layer and op type "
+        table += "in `outputs/bench/profile-05_under_8k.md`): "
+        table += f"{op_profile.headline(p)}\n\n{op_profile.top_ops(p, 8)}"
     return replace_block(text, table, BENCH_BEGIN, BENCH_END)
 
 

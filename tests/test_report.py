@@ -211,3 +211,52 @@ def test_provenance_is_recorded_in_a_fresh_clone(tmp_path):
     )
     head = subprocess.run(["git", "-C", str(clone), "rev-parse", "HEAD"], capture_output=True, text=True)
     assert report.git_commit(clone) == {"commit": head.stdout.strip(), "dirty": False}
+
+
+def test_op_profile_names_the_layer_and_pass_of_an_op():
+    from lib import op_profile
+
+    layers = {"block1_2", "block1_2_bn", "head_dense"}
+    grad = "StatefulPartitionedCall/gradient_tape/under_8k_1/block1_2_bn_1/FusedBatchNormGradV3"
+    assert op_profile.layer_of(grad, layers) == ("block1_2_bn", True)
+    assert op_profile.layer_of("StatefulPartitionedCall/under_8k_1/block1_2_1/convolution", layers) == (
+        "block1_2",
+        False,
+    )
+    optimizer_op = "StatefulPartitionedCall/SGD/AssignVariableOp"
+    assert op_profile.layer_of(optimizer_op, layers) == (op_profile.OTHER, False)
+    events = [
+        ("m/block1_2_1/c", "Conv2D", 6.0),
+        ("gradient_tape/m/block1_2_1/c", "Conv2DBackpropInput", 12.0),
+        ("SGD/x", "Mul", 2.0),
+    ]
+    s = op_profile.summarize(events, 15.0, ["block1_2", "head_dense"], steps=2, wall_s=0.02)
+    assert s["wall_ms_per_step"] == 10.0 and s["op_ms_per_step"] == 10.0
+    assert s["ops_running_ms_per_step"] == 7.5  # ops overlap: less than their sum
+    assert s["layers"][0] == dict(layer="block1_2", forward_ms=3.0, backward_ms=6.0, share=0.9)
+    # in model order; layers without ops left out
+    assert [r["layer"] for r in s["layers"]] == ["block1_2", op_profile.OTHER]
+    assert s["op_types"][0] == dict(op="Conv2DBackpropInput", ms=6.0, share=0.6)
+    assert s["layer_ops"][0]["layer"] == "block1_2 (backward)"
+
+
+def test_op_profile_runs_on_a_few_steps(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "lib.op_profile", "--steps", "3", "--output", str(tmp_path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    report = json.loads((tmp_path / "profile-05_under_8k.json").read_text())
+    assert report["steps"] == 3 and report["op_ms_per_step"] > 0
+    layers = {r["layer"]: r for r in report["layers"]}
+    assert layers["block1_2"]["forward_ms"] > 0 and layers["block1_2"]["backward_ms"] > 0
+    assert abs(sum(r["share"] for r in report["layers"]) - 1) < 0.01
+    assert "Conv2DBackpropFilter" in {r["op"] for r in report["op_types"]}
+    assert "| block1_2 |" in (tmp_path / "profile-05_under_8k.md").read_text()
+    bench_dir = tmp_path / "outputs" / "bench"
+    bench_dir.mkdir(parents=True)
+    (bench_dir / "profile-05_under_8k.json").write_text(json.dumps(report))
+    readme = f"{results.BEGIN}\n{results.END}\n{results.BENCH_BEGIN}\n{results.BENCH_END}\n"
+    block = results.readme_text(readme, tmp_path / "outputs").split(results.BENCH_BEGIN)[1]
+    assert "Where 05's training step goes" in block and "| block1_2 (backward) |" in block
