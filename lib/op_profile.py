@@ -6,8 +6,9 @@ Trains the model as ``make bench`` does (random pixels, the training pipeline, a
 warm-up), records ``--steps`` steps with ``tf.profiler``, and sums the time of every
 TensorFlow op by the layer it belongs to (forward and backward apart) and by op type. It
 writes ``outputs/bench/profile-<model>.json`` and ``.md``. Op time is each op's wall time
-on TensorFlow's compute threads, its helper threads included; ``wall`` is the whole step,
-so what ops do not cover is dispatch and waiting. TensorFlow only; nothing is asserted.
+on TensorFlow's compute threads, its helper threads included; the time of a step that no
+op covers is dispatch and waiting. Recording adds its own overhead to every op, so compare
+shares here, and speeds in ``make bench``. TensorFlow only; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -66,9 +67,9 @@ def layer_of(op: str, layers: set[str]) -> tuple[str, bool]:
     op belongs to the backward pass."""
     backward = "gradient_tape/" in op
     for part in op.split("/"):
-        base = re.sub(r"_\d+$", "", part)
-        if base in layers:
-            return base, backward
+        for name in (re.sub(r"_\d+$", "", part), part):
+            if name in layers:
+                return name, backward
     return OTHER, backward
 
 

@@ -223,6 +223,7 @@ def test_op_profile_names_the_layer_and_pass_of_an_op():
         "block1_2",
         False,
     )
+    assert op_profile.layer_of("m/block1_2/convolution", layers) == ("block1_2", False)  # no suffix
     optimizer_op = "StatefulPartitionedCall/SGD/AssignVariableOp"
     assert op_profile.layer_of(optimizer_op, layers) == (op_profile.OTHER, False)
     events = [
