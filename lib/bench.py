@@ -94,9 +94,15 @@ def bench_model(name: str) -> tuple[keras.Model, int]:
     return model, cfg["batch_size"]
 
 
-def measure(name: str, images: int, eval_images: int) -> dict:
-    """One model's figures; runs in its own process."""
+def random_pixels(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` random images and labels: speed does not depend on the digits."""
+    rng = np.random.default_rng(0)
+    return rng.integers(0, 256, (n, 28, 28, 1), dtype=np.uint8), rng.integers(0, 10, n)
 
+
+def warmed_up(name: str) -> tuple[keras.Model, int]:
+    """A bench row's model and batch size, seeded, with the fast paths the row's name says,
+    after a short fit that traces its graph (so that no timing includes the tracing)."""
     from lib import fast_batchnorm, fast_conv
     from lib.training import feed, set_determinism
 
@@ -106,10 +112,16 @@ def measure(name: str, images: int, eval_images: int) -> dict:
     if name == KERAS_CONV:
         fast_conv.disable()
     model, batch = bench_model(name)
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 256, (images, 28, 28, 1), dtype=np.uint8)
-    y = rng.integers(0, 10, images)
-    model.fit(**feed(x[: batch * 10], y[: batch * 10], batch), epochs=1, verbose=0)  # warm-up
+    model.fit(**feed(*random_pixels(batch * 10), batch), epochs=1, verbose=0)
+    return model, batch
+
+
+def measure(name: str, images: int, eval_images: int) -> dict:
+    """One model's figures; runs in its own process."""
+    from lib.training import feed
+
+    model, batch = warmed_up(name)
+    x, y = random_pixels(images)
     seconds = []
     for _ in range(REPEATS):  # this machine's timings vary by tens of percent: take the median
         t = time.perf_counter()

@@ -22,8 +22,6 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import numpy as np
-
 from lib import ROOT
 
 OTHER = "(not in a layer: loss, metrics, optimizer)"
@@ -123,15 +121,11 @@ def profile(name: str, steps: int) -> dict:
     import tensorflow as tf
     from tensorflow.tsl.profiler.protobuf import xplane_pb2
 
-    from lib.bench import bench_model
-    from lib.training import feed, set_determinism
+    from lib.bench import random_pixels, warmed_up
+    from lib.training import feed
 
-    set_determinism(0)
-    model, batch = bench_model(name)
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 256, (batch * steps, 28, 28, 1), dtype=np.uint8)
-    y = rng.integers(0, 10, batch * steps)
-    model.fit(**feed(x[: batch * 10], y[: batch * 10], batch), epochs=1, verbose=0)  # warm-up
+    model, batch = warmed_up(name)
+    x, y = random_pixels(batch * steps)
     with tempfile.TemporaryDirectory() as logdir:
         tf.profiler.experimental.start(logdir)
         t = time.perf_counter()
