@@ -83,7 +83,7 @@ if sys.argv[1:] == ['--summary']:
              'convolution (6,650 parameters; a paired probe: 1.17x 05\'s training speed at two threads, '
              '1.33x at one). The speed-change rule of 05droplast, fixed before its runs. Rejected: '
              '-0.090 pt, higher loss; and in these runs (one thread, two at a time, validation '
-             'included) its epochs took 12.3-12.9 s against 12.9-13.6 s for 05wdx (05\'s shape) the '
+             'included) its epochs took 12.3-12.9 s against 12.9-13.6 s for 05wdx (05\'s shape; seeds 2-5, seed 1 shared the machine with probes) the '
              'same afternoon: far less than the probe\'s gain.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | mean val. loss | Δ val. loss |',
