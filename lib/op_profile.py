@@ -79,12 +79,17 @@ def summarize(
     by_layer: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     by_type: dict[str, float] = defaultdict(float)
     by_both: dict[tuple[str, str], float] = defaultdict(float)
+    known = set(layers)
     for op, kind, ms in events:
-        layer, backward = layer_of(op, set(layers))
+        layer, backward = layer_of(op, known)
         by_layer[layer][backward] += ms / steps
         by_type[kind] += ms / steps
         by_both[layer + (" (backward)" if backward else ""), kind] += ms / steps
     total = sum(by_type.values())
+
+    def share(ms: float) -> float:
+        return round(ms / total, 4) if total else 0.0
+
     order = [n for n in layers if n in by_layer] + ([OTHER] if OTHER in by_layer else [])
     return {
         "steps": steps,
@@ -96,16 +101,16 @@ def summarize(
                 "layer": n,
                 "forward_ms": round(by_layer[n][0], 3),
                 "backward_ms": round(by_layer[n][1], 3),
-                "share": round(sum(by_layer[n]) / total, 4) if total else 0.0,
+                "share": share(sum(by_layer[n])),
             }
             for n in order
         ],
         "op_types": [
-            {"op": k, "ms": round(v, 3), "share": round(v / total, 4) if total else 0.0}
+            {"op": k, "ms": round(v, 3), "share": share(v)}
             for k, v in sorted(by_type.items(), key=lambda kv: -kv[1])
         ],
         "layer_ops": [
-            {"layer": k[0], "op": k[1], "ms": round(v, 3), "share": round(v / total, 4) if total else 0.0}
+            {"layer": k[0], "op": k[1], "ms": round(v, 3), "share": share(v)}
             for k, v in sorted(by_both.items(), key=lambda kv: -kv[1])
         ],
     }
