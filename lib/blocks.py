@@ -12,6 +12,8 @@ import keras
 from keras import layers
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
+# A black pixel (0) after scaled_input: what rotations and shifts must fill the corners with.
+BACKGROUND = -MNIST_MEAN / MNIST_STD
 
 
 def scaled_input(shape: tuple[int, int, int] = (28, 28, 1)) -> tuple[keras.KerasTensor, keras.KerasTensor]:
@@ -29,14 +31,23 @@ def augment(
     flip: bool = False,
     seed: int | None = None,
 ):
-    """Random mirror images, rotations and shifts, active in training only (no parameters)."""
+    """Random mirror images, rotations and shifts, active in training only (no parameters).
+
+    Applied after ``scaled_input``: the area a rotation or shift uncovers is filled with the
+    scaled value of a black pixel. Keras's default fill (0.0) is a grey there, and left grey
+    wedges along the borders of the training images that no test image has.
+    """
     if flip:  # clothes, not digits: a mirrored shirt is still a shirt
         x = layers.RandomFlip("horizontal", seed=seed, name="flip")(x)
     if rotation_degrees:
-        x = layers.RandomRotation(rotation_degrees / 360, fill_mode="constant", seed=seed, name="rotate")(x)
+        x = layers.RandomRotation(
+            rotation_degrees / 360, fill_mode="constant", fill_value=BACKGROUND, seed=seed, name="rotate"
+        )(x)
     if shift_pixels:
         f = shift_pixels / 28
-        x = layers.RandomTranslation(f, f, fill_mode="constant", seed=seed, name="shift")(x)
+        x = layers.RandomTranslation(
+            f, f, fill_mode="constant", fill_value=BACKGROUND, seed=seed, name="shift"
+        )(x)
     return x
 
 

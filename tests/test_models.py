@@ -55,3 +55,23 @@ def test_flatten_head_costs_what_gap_saves():
 def test_unknown_model():
     with pytest.raises(ValueError, match="unknown model 'tiny'"):
         build_model("tiny")
+
+
+@pytest.mark.parametrize("kw", [dict(rotation_degrees=7.0), dict(shift_pixels=2.0)])
+def test_augmentation_fills_uncovered_corners_with_black(kw):
+    # Keras fills with 0.0, a grey after scaling: rotated training images got grey wedges
+    # along their borders that no test image has.
+    import keras
+
+    from lib.blocks import BACKGROUND, augment, scaled_input
+
+    inputs, x = scaled_input()
+    model = keras.Model(inputs, [x, augment(x, seed=3, **kw)])
+    blank = np.zeros((16, 28, 28, 1), "uint8")
+    scaled, augmented = (np.asarray(t) for t in model(blank, training=True))
+    np.testing.assert_allclose(scaled, BACKGROUND, rtol=1e-6)
+    np.testing.assert_allclose(augmented, BACKGROUND, rtol=1e-5)
+    bar = blank.copy()
+    bar[:, 4:24, 13:15] = 255  # a vertical stroke: the augmentation does move it
+    scaled, augmented = (np.asarray(t) for t in model(bar, training=True))
+    assert not np.allclose(scaled, augmented)
