@@ -211,6 +211,38 @@ def time_to_target(metrics: dict, target: float = 0.994) -> float | None:
     return round(float(elapsed[hits[0]]), 1) if hits else None
 
 
+def from_outputs(outputs: Path = ROOT / "outputs") -> dict:
+    """What the bench quotes from the last ``make run-all``: its timings, 04's and 05's time to target."""
+    metrics = {
+        n: json.loads((outputs / n / "metrics.json").read_text())
+        for n in ("04_dropout_schedule", "05_under_8k")
+        if (outputs / n / "metrics.json").exists()
+    }
+    run_all_path = outputs / "run_all.json"
+    run_all = json.loads(run_all_path.read_text()) if run_all_path.exists() else None
+    return {
+        "run_all": run_all,
+        "run_all_seconds": run_all["total_seconds"] if run_all else None,
+        "time_to_target": {n: time_to_target(m) for n, m in metrics.items()},
+    }
+
+
+def refresh(folder: Path, outputs: Path = ROOT / "outputs") -> bool:
+    """Bring ``folder``'s bench.json and bench.md up to date with ``outputs``' last run-all.
+
+    The measured rows are kept: a run-all after the bench must not leave its table quoting the
+    run-all before. False where no bench was written there.
+    """
+    path = folder / "bench.json"
+    if not path.exists():
+        return False
+    report = json.loads(path.read_text())
+    report.update(from_outputs(outputs))
+    path.write_text(json.dumps(report, indent=1) + "\n")
+    (folder / "bench.md").write_text(markdown(report) + "\n")
+    return True
+
+
 def markdown(report: dict) -> str:
     lines = [
         "| model | params | MFLOP/img | train img/s | eval img/s | s/epoch (60k) | train GFLOP/s | "
@@ -301,14 +333,6 @@ def main(argv: list[str] | None = None) -> int:
         r["share_of_peak"] = round(r["train_gflops_per_second"] / peak, 4) if peak else None
     from lib.report import versions
 
-    outputs = ROOT / "outputs"
-    metrics = {
-        n: json.loads((outputs / n / "metrics.json").read_text())
-        for n in ("04_dropout_schedule", "05_under_8k")
-        if (outputs / n / "metrics.json").exists()
-    }
-    run_all_path = outputs / "run_all.json"
-    run_all = json.loads(run_all_path.read_text()) if run_all_path.exists() else None
     report = {
         "models": rows,
         "machine": machine(),
@@ -322,9 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         "ratio_to_reference_by_round": {
             n: ratio_by_round(rows, n) for n in names if REFERENCE in names and n != REFERENCE
         },
-        "run_all": run_all,
-        "run_all_seconds": run_all["total_seconds"] if run_all else None,
-        "time_to_target": {n: time_to_target(m) for n, m in metrics.items()},
+        **from_outputs(),
     }
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "bench.json").write_text(json.dumps(report, indent=1) + "\n")

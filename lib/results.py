@@ -237,6 +237,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     readme = ROOT / "README.md"
     if args.write:
+        from lib import bench
+
+        for folder in (ROOT / "outputs" / "bench", ROOT / "outputs" / "bench" / "one-thread"):
+            bench.refresh(folder)
         print(write_report())
         readme.write_text(readme_text(readme.read_text()))
     if args.check and readme_text(readme.read_text()) != readme.read_text():

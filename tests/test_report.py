@@ -109,6 +109,52 @@ def test_time_to_target_reads_the_first_epoch_at_target():
     assert bench.time_to_target(m) is None
 
 
+def test_bench_refresh_quotes_the_last_run_all_and_keeps_the_measurements(tmp_path):
+    m = _metrics("05_under_8k", 0.995)
+    m["epoch_seconds"], m["history"]["test_accuracy"] = [2.0, 3.0], [0.99, 0.995]
+    (tmp_path / "05_under_8k").mkdir()
+    (tmp_path / "05_under_8k" / "metrics.json").write_text(json.dumps(m))
+    run_all = {"notebook_seconds": {"05_under_8k": 9.0}, "total_seconds": 9.0}
+    (tmp_path / "run_all.json").write_text(json.dumps(run_all))
+    folder = tmp_path / "bench"
+    assert not bench.refresh(folder, tmp_path)  # nothing measured there: nothing written
+    row = dict(
+        name="05_under_8k",
+        params=7602,
+        flops_per_image=1e6,
+        train_images_per_second=100.0,
+        eval_images_per_second=300.0,
+        seconds_per_epoch=600.0,
+        train_gflops_per_second=0.3,
+        peak_rss_mib=500.0,
+    )
+    old = dict(
+        models=[row],
+        machine={"peak_fp32_gflops": 10.0, "processor": "cpu", "peak_derivation": "x"},
+        versions={},
+        threads={},
+        run_all={"total_seconds": 1.0},
+        run_all_seconds=1.0,
+        time_to_target={"05_under_8k": None},
+    )
+    folder.mkdir()
+    (folder / "bench.json").write_text(json.dumps(old))
+    assert bench.refresh(folder, tmp_path)
+    new = json.loads((folder / "bench.json").read_text())
+    assert new["models"] == [row] and new["run_all"] == run_all and new["run_all_seconds"] == 9.0
+    assert new["time_to_target"] == {"05_under_8k": 5.0}
+    assert "Last `make run-all`: 9.0 s" in (folder / "bench.md").read_text()
+
+
+@pytest.mark.parametrize("folder", ["bench", "bench/one-thread"])
+def test_committed_bench_quotes_the_committed_run_all(folder):
+    path = ROOT / "outputs" / folder / "bench.json"
+    if not path.exists():
+        pytest.skip("no committed benchmark yet")
+    quoted = {k: v for k, v in json.loads(path.read_text()).items() if k in bench.from_outputs()}
+    assert quoted == bench.from_outputs(), f"{path} quotes an older run-all: run `make report`"
+
+
 def test_flops_of_the_reference_model():
     # conv 3x3 1->32 on 26x26, conv 3x3 32->64 on 11x11, dense 1600->10: the keras-io figures
     expected = 2 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 9 * 32 + 1600 * 10)
