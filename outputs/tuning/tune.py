@@ -96,7 +96,8 @@ if sys.argv[1:] == ['--summary']:
              'of sessions 6-9 (at least +0.03 pt of mean validation accuracy, no higher mean validation '
              'loss, seeds 1-5), fixed before the runs: ±7° was chosen while larger rotations also meant '
              'larger grey wedges; with black corners, 05rot10 and 06rot10 rotate by up to ±10° '
-             '(against 05fill and 06fill).', '',
+             '(against 05fill and 06fill). 05rot10 ran first; 06rot10 after it, too late in the session '
+             'for the test runs an adoption needs: should it pass, it is adopted in the next one.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|']
