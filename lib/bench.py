@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lib import ROOT
+from lib.files import write_json
 
 if TYPE_CHECKING:
     import keras
@@ -238,9 +239,17 @@ def refresh(folder: Path, outputs: Path = ROOT / "outputs") -> bool:
         return False
     report = json.loads(path.read_text())
     report.update(from_outputs(outputs))
-    path.write_text(json.dumps(report, indent=1) + "\n")
-    (folder / "bench.md").write_text(markdown(report) + "\n")
+    write(folder, report)
     return True
+
+
+def write(folder: Path, report: dict) -> str:
+    """bench.json and its table, bench.md, into ``folder``; returns the table."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_json(folder / "bench.json", report)
+    table = markdown(report)
+    (folder / "bench.md").write_text(table + "\n")
+    return table
 
 
 def markdown(report: dict) -> str:
@@ -348,11 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         **from_outputs(),
     }
-    args.output.mkdir(parents=True, exist_ok=True)
-    (args.output / "bench.json").write_text(json.dumps(report, indent=1) + "\n")
-    table = markdown(report)
-    (args.output / "bench.md").write_text(table + "\n")
-    print(table)
+    print(write(args.output, report))
     return 0
 
 

@@ -14,7 +14,6 @@ shares here, and speeds in ``make bench``. TensorFlow only; nothing is asserted.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import tempfile
@@ -23,6 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from lib import ROOT
+from lib.files import write_json
 
 OTHER = "(not in a layer: loss, metrics, optimizer)"
 
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     report = profile(args.model, args.steps)
     args.output.mkdir(parents=True, exist_ok=True)
     stem = "profile-" + re.sub(r"[^A-Za-z0-9_.-]+", "_", args.model).strip("_")
-    (args.output / f"{stem}.json").write_text(json.dumps(report, indent=1) + "\n")
+    write_json(args.output / f"{stem}.json", report)
     table = markdown(report)
     (args.output / f"{stem}.md").write_text(table + "\n")
     print(table)
