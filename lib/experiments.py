@@ -49,7 +49,7 @@ EXPERIMENTS: dict[str, dict] = {
     "06_under_5k": dict(
         ONE_CYCLE,
         model="under_5k",
-        lr=0.2,  # as 05; validation: 06lr02_wd in outputs/tuning/TUNING.md (model: 06b16)
+        lr=0.2,  # as 05; validation: 06lr02_wd in outputs/tuning/TUNING.md (model: 06b16, 06rot10)
         weight_decay=5e-4,
         budget=5_000,
         target=0.994,
