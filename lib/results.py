@@ -16,6 +16,7 @@ import numpy as np
 
 from lib import ROOT
 from lib.experiments import ARTICLE
+from lib.files import write_json
 from lib.report import ablation_markdown
 
 TARGET = 0.994
@@ -43,6 +44,21 @@ def load_seeds(outputs: Path = ROOT / "outputs") -> dict[str, dict]:
     return {s["notebook"]: s for s in json.loads(path.read_text())} if path.exists() else {}
 
 
+def write_seed_summary(root: Path = ROOT / "outputs" / "seeds") -> list[dict]:
+    """``summary.json`` from every ``<notebook>/seed-<k>/metrics.json`` under ``root``.
+
+    Written by ``make seeds`` and again by ``make report``: seed runs copied in from another
+    worktree, or a summary from older code, cannot leave it behind the runs that are there.
+    """
+    summary = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        runs = [json.loads(p.read_text()) for p in sorted(folder.glob("seed-*/metrics.json"))]
+        if runs:
+            summary.append(summarize_seeds(runs))
+    write_json(root / "summary.json", summary)
+    return summary
+
+
 def summarize_seeds(runs: list[dict], target: float | None = None) -> dict:
     """One notebook's seeds: the list, and mean, std (n-1), min, max and share at target."""
     runs = sorted(runs, key=lambda m: m["seed"])
@@ -61,6 +77,7 @@ def summarize_seeds(runs: list[dict], target: float | None = None) -> dict:
         "share_at_target": float((acc >= target).mean()),
         "target": target,
         "seconds_per_epoch": float(np.mean([m["seconds_per_epoch"] for m in runs])),
+        "commits": sorted({commit_of(m) for m in runs}),
     }
 
 
@@ -80,7 +97,32 @@ def results_table(metrics: list[dict], seeds: dict[str, dict]) -> str:
             f"{over} | {m['best_val_accuracy']:.2%} | {m['seconds_per_epoch']:.1f} | "
             + (f"{art['params']:,}, {art['reported']} |" if art else "– |")
         )
-    return "\n".join(lines)
+    note = provenance_note([(m["notebook"], commit_of(m)) for m in metrics])
+    return "\n".join(lines) + (f"\n\n{note}" if note else "")
+
+
+def commit_of(metrics: dict) -> str:
+    """The run's short commit, or "unknown" (no git, or a run older than provenance)."""
+    return ((metrics.get("git") or {}).get("commit") or "unknown")[:7]
+
+
+def provenance_note(runs: list[tuple[str, str]]) -> str:
+    """A line naming each commit the (notebook, commit) runs come from, when there are several.
+
+    Accuracy does not depend on the day; s/epoch does: runs made at different commits were
+    different ``make`` calls, possibly on another day or machine, so their speeds may differ.
+    """
+    by_commit: dict[str, list[str]] = {}
+    for name, commit in runs:
+        if name not in by_commit.setdefault(commit, []):
+            by_commit[commit].append(name)
+    if len(by_commit) < 2:
+        return ""
+    runs = "; ".join(f"{', '.join(names)} at {commit}" for commit, names in by_commit.items())
+    return (
+        f"These runs come from more than one commit ({runs}): separate runs, perhaps on other "
+        "days or machines, so compare s/epoch only between runs of the same commit."
+    )
 
 
 def _mnist(metrics: list[dict]) -> list[dict]:
@@ -191,6 +233,8 @@ def write_report(outputs: Path = ROOT / "outputs") -> str:
             seeds_table(seeds),
             "",
         ]
+        note = provenance_note([(s["notebook"], c) for s in seeds.values() for c in s.get("commits", [])])
+        parts += [note, ""] if note else []
     for m in metrics:
         if m.get("ablation"):
             parts += [
@@ -241,6 +285,8 @@ def main(argv: list[str] | None = None) -> int:
 
         for folder in (ROOT / "outputs" / "bench", ROOT / "outputs" / "bench" / "one-thread"):
             bench.refresh(folder)
+        if (ROOT / "outputs" / "seeds").is_dir():
+            write_seed_summary()
         print(write_report())
         readme.write_text(readme_text(readme.read_text()))
     if args.check and readme_text(readme.read_text()) != readme.read_text():

@@ -20,10 +20,9 @@ import papermill
 
 from lib import ROOT
 from lib.experiments import experiment
-from lib.files import write_json
 from lib.params import positive_int
 from lib.report import git
-from lib.results import summarize_seeds
+from lib.results import write_seed_summary
 from lib.runner import find_notebook, parse_value, run_many, share_cores
 from lib.training import intra_op_threads
 
@@ -96,12 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             params = {**skip, **extra, "SEED": seed, "OUTPUT_DIR": str(out.resolve())}
             tasks.append((f"{nb.stem}/seed-{seed}", nb, params))
     _, failed = run_many(tasks, args.output_root, args.kernel, jobs)  # the summary says what is missing
-    summary = []
-    for folder in sorted(p for p in args.output_root.iterdir() if p.is_dir()):
-        runs = [json.loads(p.read_text()) for p in sorted(folder.glob("seed-*/metrics.json"))]
-        if runs:
-            summary.append(summarize_seeds(runs))
-    write_json(args.output_root / "summary.json", summary)
+    summary = write_seed_summary(args.output_root)
     (args.output_root / "seeds_seconds.txt").write_text(f"{time.time() - started:.0f}\n")
     for s in summary:
         print(

@@ -101,6 +101,29 @@ def test_seed_summary_and_report_from_metrics(tmp_path):
     assert results.replace_block(readme, table) == f"# x\n{results.BEGIN}\n{table}\n{results.END}\nrest\n"
 
 
+def test_results_table_names_the_commits_when_runs_come_from_several():
+    a, b = _metrics("04_dropout_schedule", 0.995), _metrics("05_under_8k", 0.994)
+    a["git"] = b["git"] = {"commit": "a" * 40, "dirty": False}
+    assert "commit" not in results.results_table([a, b], {})
+    b["git"] = {"commit": "b" * 40, "dirty": False}
+    note = results.results_table([a, b], {}).split("\n\n")[1]
+    assert "04_dropout_schedule at aaaaaaa; 05_under_8k at bbbbbbb" in note and "s/epoch" in note
+    b["notebook"] = a["notebook"]
+    assert results.summarize_seeds([a, b])["commits"] == ["aaaaaaa", "bbbbbbb"]
+
+
+def test_seed_summary_follows_the_seed_runs_there(tmp_path):
+    for seed, acc in enumerate([0.994, 0.996]):
+        (tmp_path / "05_under_8k" / f"seed-{seed}").mkdir(parents=True)
+        (tmp_path / "05_under_8k" / f"seed-{seed}" / "metrics.json").write_text(
+            json.dumps(_metrics("05_under_8k", acc, seed=seed))
+        )
+    (tmp_path / "summary.json").write_text("[]")  # stale: written before the runs
+    results.write_seed_summary(tmp_path)
+    (s,) = json.loads((tmp_path / "summary.json").read_text())
+    assert s["seeds"] == [0, 1] and s["mean"] == pytest.approx(0.995) and s["commits"] == ["unknown"]
+
+
 def test_time_to_target_reads_the_first_epoch_at_target():
     m = _metrics("05", 0.995)
     m["epoch_seconds"], m["history"]["test_accuracy"] = [2.0, 3.0, 4.0], [0.99, 0.994, 0.996]
