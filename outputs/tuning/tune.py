@@ -117,7 +117,7 @@ if sys.argv[1:] == ['--summary']:
              'stricter rule, set now, before any of their runs (and after 06\'s first two test runs with ±10° came out '
              'below those with ±7°, which prompted the look at the noise): besides the +0.03 pt and the loss, the '
              'mean gain must be at least twice its standard error over the seeds (the paired '
-             'differences\' sample std / √n). By that measure 06rot10\'s +0.030 pt had a standard error '
+             'differences\' sample std / √n; a column of the table below). By that measure 06rot10\'s +0.030 pt had a standard error '
              'of 0.034 (per seed: +0.083, +0.100, +0.067, -0.067, -0.033): within the noise, as were '
              '06b16\'s +0.042 (0.039); 05drop_wd1e3\'s +0.063 (0.025) was not. 06rot10 stays adopted, '
              'as set before its runs: reverting it now, with its test runs in, would choose by the '
