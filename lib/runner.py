@@ -32,7 +32,9 @@ from pathlib import Path
 from lib import ROOT
 from lib.params import ParameterError, positive_int
 
-CELL_TIMEOUT_S = 3600
+# A guard against a hung kernel, not a time budget: 06's ablation cell (three trainings) took
+# over an hour at one thread on a slow day, and the 3,600 s this was stopped it.
+CELL_TIMEOUT_S = 4 * 3600
 PARAM_NAMES = ("EPOCHS", "BATCH_SIZE", "SEED", "TRAIN_LIMIT", "DATA_PATH", "OUTPUT_DIR")
 
 
@@ -225,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         args.timings.write_text(json.dumps(record, indent=1) + "\n")
     if failed:
         print(
-            f"failed: {' '.join(failed)} (executed copies: {args.output_root}/.<name>.running.ipynb)",
+            f"failed: {' '.join(failed)} (executed copies: {args.output_root}/.<name>.running.ipynb; "
+            "the same command resumes each run from its last completed epoch)",
             file=sys.stderr,
         )
         return 1
