@@ -33,7 +33,7 @@ from lib import ROOT
 from lib.params import ParameterError, positive_int
 
 # A guard against a hung kernel, not a time budget: 06's ablation cell (three trainings) took
-# over an hour at one thread on a slow day, and the 3,600 s this was stopped it.
+# over an hour at one thread on a slow day (session 11), and the former 3,600 s stopped it.
 CELL_TIMEOUT_S = 4 * 3600
 PARAM_NAMES = ("EPOCHS", "BATCH_SIZE", "SEED", "TRAIN_LIMIT", "DATA_PATH", "OUTPUT_DIR")
 
