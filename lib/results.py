@@ -118,9 +118,9 @@ def provenance_note(runs: list[tuple[str, str]]) -> str:
             by_commit[commit].append(name)
     if len(by_commit) < 2:
         return ""
-    runs = "; ".join(f"{', '.join(names)} at {commit}" for commit, names in by_commit.items())
+    listing = "; ".join(f"{', '.join(names)} at {commit}" for commit, names in by_commit.items())
     return (
-        f"These runs come from more than one commit ({runs}): separate runs, perhaps on other "
+        f"These runs come from more than one commit ({listing}): separate runs, perhaps on other "
         "days or machines, so compare s/epoch only between runs of the same commit."
     )
 

@@ -6,7 +6,7 @@
 The test arrays are replaced by a slice of the validation split, so no test image is read.
 Kept as it was run (one thread per process, two processes at a time), next to its results.
 """
-import json, os, sys, tempfile, time
+import json, os, statistics, sys, tempfile, time
 from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
@@ -102,7 +102,7 @@ if sys.argv[1:] == ['--summary']:
              'a higher loss): the grey wedges had acted as a little noise, it seems; it stays, being a '
              'fix. 05rot10 did not pass (-0.033 pt, higher loss). 06rot10 passed at the threshold: 9 more '
              'correct validation images than 06fill over 5 x 6,000 (+0.030 pt; float32 sums print '
-             '0.02999), lower loss. Its adoption, with 06\'s test runs, is the next session\'s.',
+             '0.02999), lower loss. Its adoption, with 06\'s test runs, is the next session\'s.', '',
              'Session 11: 06rot10 adopted (51dcfdd), as set in session 10. Then the same rule, fixed '
              'before these runs (at least +0.03 pt of mean validation accuracy, no higher mean '
              'validation loss, seeds 1-5): 05zoom and 06zoom add random zooms of up to ±10 % (one '
@@ -136,8 +136,8 @@ if sys.argv[1:] == ['--summary']:
         loss = [by[v, s]['val_loss'][-1] for s in seeds]
         d_acc = [a - by[base, s]['val'][-1] for a, s in zip(acc, seeds)]
         d_loss = [x - by[base, s]['val_loss'][-1] for x, s in zip(loss, seeds)]
-        n, m = len(d_acc), sum(d_acc) / len(d_acc)  # session 11: the standard error of the mean gain
-        se = f"{100 * (sum((d - m) ** 2 for d in d_acc) / (n - 1) / n) ** 0.5:.3f}" if n > 1 else '–'
+        m = sum(d_acc) / len(d_acc)  # session 11: and the standard error of that mean gain
+        se = f"{100 * statistics.stdev(d_acc) / len(d_acc) ** 0.5:.3f}" if len(d_acc) > 1 else '–'
         lines.append(f"| {v} | {base} | {', '.join(map(str, seeds))} | {sum(acc) / len(acc):.2%} | "
                      f"{100 * m:+.3f} | {se} | {sum(loss) / len(loss):.4f} | {sum(d_loss) / len(d_loss):+.4f} |")
     lines += ['', '## Every run', '', '| variant | seed | params | epochs | final val. acc. | final val. loss | note |',
@@ -154,7 +154,7 @@ import keras
 from keras import layers
 import numpy as np
 from lib import training
-from lib.blocks import augment, conv_block, output_head, scaled_input, transition_block, conv
+from lib.blocks import BACKGROUND, augment, conv_block, output_head, scaled_input, transition_block, conv
 from lib.data import load_dataset, split_validation
 from lib.training import Split, train, set_determinism
 
@@ -163,7 +163,6 @@ def m05(rot=7.0, shift=0.0, seed=None, b1=(8, 16), t=8, b2=(16, 16, 16), drop=0.
     i, x = scaled_input()
     x = augment(x, rotation_degrees=rot, shift_pixels=shift, seed=seed)
     if zoom:  # session 11: scaled by up to ±zoom (same factor both ways), uncovered borders black
-        from lib.blocks import BACKGROUND
         x = layers.RandomZoom((-zoom, zoom), fill_mode="constant", fill_value=BACKGROUND, seed=seed, name="zoom")(x)
     x = conv_block(x, list(b1), batchnorm=True, dropout=drop if drop_big else 0.0, name="block1")
     x = transition_block(x, t, batchnorm=True, name="trans1")
