@@ -122,6 +122,12 @@ if sys.argv[1:] == ['--summary']:
              '06b16\'s +0.042 (0.039); 05drop_wd1e3\'s +0.063 (0.025) was not. 06rot10 stays adopted, '
              'as set before its runs: reverting it now, with its test runs in, would choose by the '
              'test set.', '',
+             'Session 12: 05zoom and 06zoom run as set in session 11, with its rule (at least +0.03 pt '
+             'of mean validation accuracy, no higher mean validation loss, a mean gain of at least twice '
+             'its standard error; seeds 1-5, against 05fill and 06rot10), fixed before these runs, on a '
+             'machine back at its usual speed (epochs of 12-15 s, two runs at a time). Neither passed: '
+             'both gained nothing on average (05zoom -0.003 pt, 06zoom +0.000 pt) and both had a higher '
+             'mean validation loss. No recipe changed.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
