@@ -280,7 +280,29 @@ def markdown(report: dict) -> str:
         f"{ra.get('notebook_seconds', '–')}.",
         f"Time to 99.40 % test accuracy (read only): {report['time_to_target']}.",
     ]
-    return "\n".join(lines)
+    goals = speed_goals(report)
+    return "\n".join(lines + ([f"Speed goals on this machine: {goals}."] if goals else []))
+
+
+def speed_goals(report: dict) -> str:
+    """The goals for 05 and run-all, each with what this report measured and whether it is met."""
+    rows = {r["name"]: r for r in report["models"]}
+    goals = []
+    ours, ref = rows.get("05_under_8k"), rows.get(REFERENCE)
+    if ours and ref:
+        ratio = ours["train_images_per_second"] / ref["train_images_per_second"]
+        goals.append(f"05 trains at least as many img/s as the reference: {ratio:.2f}x, {_met(ratio >= 1)}")
+    if ours:
+        spe = ours["seconds_per_epoch"]
+        goals.append(f"05 at ≤ 6 s per epoch: {spe:.1f} s, {_met(spe <= 6)}")
+    total = (report.get("run_all") or {}).get("total_seconds")
+    if total:
+        goals.append(f"`make run-all` in ≤ 30 minutes: {total / 60:.1f} min, {_met(total <= 1800)}")
+    return "; ".join(goals)
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
 
 
 def main(argv: list[str] | None = None) -> int:

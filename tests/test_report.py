@@ -124,6 +124,30 @@ def test_seed_summary_follows_the_seed_runs_there(tmp_path):
     assert s["seeds"] == [0, 1] and s["mean"] == pytest.approx(0.995) and s["commits"] == ["unknown"]
 
 
+def test_targets_table_says_which_goal_is_met_without_rounding_a_miss_into_a_hit():
+    goals = {
+        "05_under_8k": results.GOALS["05_under_8k"],
+        "08_fashion_mnist": results.GOALS["08_fashion_mnist"],
+    }
+    runs = [
+        _metrics("05_under_8k", a, seed=s) for s, a in enumerate([0.9939, 0.9952, 0.9941, 0.9943, 0.9949])
+    ]
+    fashion = _metrics("08_fashion_mnist", 0.925, params=14_474)
+    table = results.targets_table([runs[0], fashion], {"05_under_8k": results.summarize_seeds(runs)}, goals)
+    rows = {tuple(c.strip() for c in line.split("|")[2:5]) for line in table.splitlines()[2:]}
+    assert ("every seed ≥ 99.400%", "4 of 5, worst 99.390%", "**no**") in rows
+    assert ("mean of 5 seeds ≥ 99.450%", "99.448% (standard error 0.025%)", "**no**") in rows
+    assert ("< 8,000 parameters, ≤ 20 epochs", "7,602 parameters, 2 epochs", "yes") in rows
+    assert ("test accuracy ≥ 92.500%", "92.500%", "yes") in rows  # met exactly: no rounding miss
+    runs = [_metrics("05_under_8k", 0.9945, seed=s, params=8_000) for s in range(5)]
+    table = results.targets_table([runs[0]], {"05_under_8k": results.summarize_seeds(runs)}, goals)
+    assert "| 05_under_8k | < 8,000 parameters, ≤ 20 epochs | 8,000 parameters, 2 epochs | **no** |" in table
+    assert "| 05_under_8k | mean of 5 seeds ≥ 99.450% | 99.450% (standard error 0.000%) | yes |" in table
+    assert "| 08_fashion_mnist | all of its goals | no run in outputs/ | **no** |" in table
+    few = results.targets_table([runs[0]], {"05_under_8k": results.summarize_seeds(runs[:3])}, goals)
+    assert "| 05_under_8k | 5 seeds (`make seeds`) | 3 | **no** |" in few
+
+
 def test_time_to_target_reads_the_first_epoch_at_target():
     m = _metrics("05", 0.995)
     m["epoch_seconds"], m["history"]["test_accuracy"] = [2.0, 3.0, 4.0], [0.99, 0.994, 0.996]
@@ -177,6 +201,22 @@ def test_committed_bench_quotes_the_committed_run_all(folder):
     expected = bench.from_outputs()
     quoted = {k: v for k, v in json.loads(path.read_text()).items() if k in expected}
     assert quoted == expected, f"{path} quotes an older run-all: run `make report`"
+
+
+def test_speed_goals_say_what_was_measured_and_whether_it_is_met():
+    report = {
+        "models": [
+            {"name": "05_under_8k", "train_images_per_second": 5000.0, "seconds_per_epoch": 12.0},
+            {"name": bench.REFERENCE, "train_images_per_second": 4000.0, "seconds_per_epoch": 15.0},
+        ],
+        "run_all": {"total_seconds": 1800.0},
+    }
+    assert bench.speed_goals(report) == (
+        "05 trains at least as many img/s as the reference: 1.25x, met; "
+        "05 at ≤ 6 s per epoch: 12.0 s, **not met**; `make run-all` in ≤ 30 minutes: 30.0 min, met"
+    )
+    report["models"], report["run_all"] = report["models"][1:], {}
+    assert bench.speed_goals(report) == ""
 
 
 def test_flops_of_the_reference_model():
