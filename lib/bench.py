@@ -181,7 +181,7 @@ def machine(info: str | None = None) -> dict:
 
     ``info``: the text of /proc/cpuinfo (read from there when None).
     """
-    from lib.report import processor, read_cpuinfo
+    from lib.report import cpu_signature, processor, read_cpuinfo
 
     if info is None:
         info = read_cpuinfo()
@@ -196,6 +196,7 @@ def machine(info: str | None = None) -> dict:
     width = "AVX-512" if avx512 else "256-bit FMA units" if amd_256 else "AVX2"
     return {
         "processor": processor(info),
+        "cpu": cpu_signature(info),
         "cores": cores,
         "ghz": ghz,
         "peak_fp32_gflops": round(cores * ghz * per_cycle, 1) if ghz else None,
@@ -273,7 +274,9 @@ def markdown(report: dict) -> str:
         f"Rounds: {report.get('rounds', 1)}, interleaved (every model in a fresh process per round); "
         "figures are medians over all rounds. 05_under_8k's training img/s over the reference's, "
         f"round by round: {', '.join(f'{v:.2f}' for v in ratio) if ratio else '–'}.",
-        f"Machine: {report['machine']['processor']}, peak {report['machine']['peak_derivation']} = "
+        f"Machine: {report['machine']['processor']}"
+        + (f" ({report['machine']['cpu']})" if report["machine"].get("cpu") else "")
+        + f", peak {report['machine']['peak_derivation']} = "
         f"{report['machine']['peak_fp32_gflops']} GFLOP/s. Versions: {report['versions']}. "
         f"Threads: {report['threads']}.",
         f"Last `make run-all`: {ra.get('total_seconds', '–')} s in all; per notebook "

@@ -118,6 +118,7 @@ def versions() -> dict[str, str]:
     out["whole_map_matmul"] = str(WHOLE_MAP_MATMUL)
     out["machine"] = f"{platform.machine()} {platform.system()}"
     out["processor"] = processor()
+    out["cpu"] = cpu_signature()
     return out
 
 
@@ -125,6 +126,29 @@ def read_cpuinfo() -> str:
     """The text of /proc/cpuinfo; empty where there is none (not Linux)."""
     path = Path("/proc/cpuinfo")
     return path.read_text() if path.exists() else ""
+
+
+def cpu_signature(cpuinfo: str | None = None) -> str:
+    """Family, model, stepping and widest vector unit: what "the same processor" needs.
+
+    A VM's model name can be as vague as "AMD EPYC": two such machines here trained 06 to
+    different numbers (oneDNN picks its kernels by the instruction sets it finds).
+    """
+    if cpuinfo is None:
+        cpuinfo = read_cpuinfo()
+    field = {
+        k: re.search(rf"^{k}\s*:\s*(.*)$", cpuinfo, re.M)
+        for k in ("cpu family", "model", "stepping", "flags")
+    }
+    if not field["cpu family"]:
+        return platform.machine()
+    flags = set(field["flags"].group(1).split()) if field["flags"] else set()
+    isa = next(
+        (name for flag, name in (("avx512f", "AVX-512"), ("avx2", "AVX2"), ("avx", "AVX")) if flag in flags),
+        "SSE",
+    )
+    f, m, st = (field[k].group(1).strip() if field[k] else "?" for k in ("cpu family", "model", "stepping"))
+    return f"family {f}, model {m}, stepping {st}; widest vectors: {isa}"
 
 
 def processor(cpuinfo: str | None = None) -> str:

@@ -1,6 +1,7 @@
 """The generated report, README's table, the metrics schema and the benchmark."""
 
 import json
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -284,6 +285,16 @@ def test_bench_peak_counts_the_fma_width_the_processor_has():
     assert per_core_cycle(cpuinfo("AuthenticAMD", 26, "fma avx2 avx512f")) == 64  # Zen 5
     assert per_core_cycle(cpuinfo("GenuineIntel", 6, "fma avx2")) == 32
     assert "256-bit FMA units" in bench.machine(cpuinfo("AuthenticAMD", 25, "avx512f"))["peak_derivation"]
+
+
+def test_cpu_signature_tells_apart_processors_with_one_model_name():
+    zen4 = "model name : AMD EPYC\ncpu family : 25\nmodel : 17\nstepping : 1\nflags : fpu avx2 avx512f\n"
+    zen2 = "model name : AMD EPYC\ncpu family : 23\nmodel : 49\nstepping : 0\nflags : fpu avx avx2\n"
+    assert report.processor(zen4) == report.processor(zen2) == "AMD EPYC"
+    assert report.cpu_signature(zen4) == "family 25, model 17, stepping 1; widest vectors: AVX-512"
+    assert report.cpu_signature(zen2) == "family 23, model 49, stepping 0; widest vectors: AVX2"
+    assert bench.machine(zen4)["cpu"] == report.cpu_signature(zen4)
+    assert report.cpu_signature("") == platform.machine()  # no /proc/cpuinfo: not Linux
 
 
 def test_bench_combines_rounds_by_the_median_of_every_pass():
