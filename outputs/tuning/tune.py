@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 # what each variant is compared with in TUNING.md (default: the recipe at the start of session 3)
-BASELINE = {'05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
+BASELINE = {'06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
             '06b16': '06lr02_wd', '05pool1': '05lr02_wd', '05bs64_wd': '05lr02_wd', '06bs64_wd': '06lr02_wd', '04bs64': '04now'}
 if sys.argv[1:] == ['--summary']:
     rows = [json.loads(p.read_text()) for p in sorted(HERE.glob('*.json'))]
@@ -141,6 +141,11 @@ if sys.argv[1:] == ['--summary']:
              'seeds were run too (they had been stopped for a moment on the float sum, -2e-6): -0.030 '
              'pt over five, higher loss. Both were also slower per epoch than the recipes in use. No '
              'recipe changed.', '',
+             'Then a measurement, not a candidate: 06\'s ablation (one seed, seed 0) put its run without '
+             'rotations below the full recipe on session 11\'s VM and above it on this one. 06norot '
+             'is 06 without rotations, seeds 1-5 against 06rot10, to see the rotations\' effect on '
+             '06 over five seeds; whatever it shows, the recipe stays (its rotations were chosen on '
+             'other runs: 06rot10 against 06fill, and 04rot in session 2).', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
@@ -339,6 +344,7 @@ VARIANTS = {
     "06zoom": (m05, dict(b1=(8, 16), t=8, b2=(12, 12, 10), rot=10.0, zoom=0.1), dict(wd=5e-4, lr=0.2)),
     # session 12: deeper after the pooling, no 1x1 transition (05deep 7,866 params, 06deep 4,734)
     "05deep": (m05deep, dict(drop=0.05), dict(wd=1e-3, lr=0.2)),
+    "06norot": (m05, dict(b1=(8, 16), t=8, b2=(12, 12, 10), rot=0.0), dict(wd=5e-4, lr=0.2)),
     "06deep": (m05deep, dict(b1=(8, 10), b2=(10, 10, 10, 10), rot=10.0), dict(wd=5e-4, lr=0.2)),
 }
 
