@@ -145,7 +145,7 @@ if sys.argv[1:] == ['--summary']:
              'rotations below the full recipe on session 11\'s VM and above it on this one. 06norot '
              'is 06 without rotations, seeds 1-5 against 06rot10, to see the rotations\' effect on '
              '06 over five seeds; whatever it shows, the recipe stays (its rotations were chosen on '
-             'other runs: 06rot10 against 06fill, and 04rot in session 2).', '',
+             'other runs: 04rot, the first runs here, and 06rot10 against 06fill).', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
