@@ -301,6 +301,10 @@ def write_report(outputs: Path = ROOT / "outputs") -> str:
                 "",
                 ablation_markdown(m["ablation"]),
                 "",
+                "One seed per row: a difference of a tenth of a point can change sign with the seed "
+                "or the processor. `outputs/tuning/TUNING.md` measures some of these changes over "
+                "seeds 1-5 (for 06's rotations: 06norot against 06rot10).",
+                "",
             ]
     (outputs / "REPORT.md").write_text("\n".join(parts))
     return table
