@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lib import ROOT
-from lib.experiments import ARTICLE
+from lib.experiments import ARTICLE, experiment
 from lib.files import write_json
 from lib.report import ablation_markdown
 
@@ -28,13 +28,14 @@ REFERENCES = [
     dict(label="public EVA-style repo: 99.42 % once", params=4_838, acc=0.9942),
     dict(label="public EVA-style repo: 99.4 % held five epochs", params=6_188, acc=0.994),
 ]
-# The goals of the issues, checked by ``targets_table``: test accuracy per seed, the mean over
-# seeds, or one run's (08 has no seed runs). Budgets and epochs are checked from the runs too.
+# The goals of the issues, checked by ``targets_table``: the epoch limit, and where the notebook's
+# own ``target`` (lib/experiments.py, as its ``budget``) must hold: for every seed, for one run
+# (08 has no seed runs); and the goal for the mean over seeds.
 GOALS = {
-    "04_dropout_schedule": dict(budget=15_000, epochs=20, seeds=5, every_seed=0.994, mean=0.9945),
-    "05_under_8k": dict(budget=8_000, epochs=20, seeds=5, every_seed=0.994, mean=0.9945),
-    "06_under_5k": dict(budget=5_000, epochs=20, seeds=5, mean=0.994),
-    "08_fashion_mnist": dict(budget=15_000, epochs=30, single=0.925),
+    "04_dropout_schedule": dict(epochs=20, seeds=5, every_seed=True, mean=0.9945),
+    "05_under_8k": dict(epochs=20, seeds=5, every_seed=True, mean=0.9945),
+    "06_under_5k": dict(epochs=20, seeds=5, mean=0.994),
+    "08_fashion_mnist": dict(epochs=30, single=True),
 }
 GOALS_LINE = "The goals this repository set itself, checked against the runs in `outputs/`:"
 # Test accuracies are counts of 10,000 images: a goal met exactly must not fail on rounding.
@@ -125,14 +126,16 @@ def targets_table(metrics: list[dict], seeds: dict[str, dict], goals: dict = GOA
         if m is None:
             lines.append(f"| {name} | all of its goals | no run in outputs/ | **no** |")
             continue
-        ok = m["params"] < g["budget"] and m["epochs"] <= g["epochs"]
+        cfg = experiment(name)
+        budget, target = cfg["budget"], cfg["target"]
+        ok = m["params"] < budget and m["epochs"] <= g["epochs"]
         lines.append(
-            f"| {name} | < {g['budget']:,} parameters, ≤ {g['epochs']} epochs | "
+            f"| {name} | < {budget:,} parameters, ≤ {g['epochs']} epochs | "
             f"{m['params']:,} parameters, {m['epochs']} epochs | {yes[ok]} |"
         )
-        if "single" in g:
-            acc, ok = m["test_accuracy"], m["test_accuracy"] >= g["single"] - _EPS
-            lines.append(f"| {name} | test accuracy ≥ {g['single']:.3%} | {acc:.3%} | {yes[ok]} |")
+        if g.get("single"):
+            acc, ok = m["test_accuracy"], m["test_accuracy"] >= target - _EPS
+            lines.append(f"| {name} | test accuracy ≥ {target:.3%} | {acc:.3%} | {yes[ok]} |")
         if "seeds" not in g:
             continue
         n = len(s["seeds"]) if s else 0
@@ -140,10 +143,10 @@ def targets_table(metrics: list[dict], seeds: dict[str, dict], goals: dict = GOA
             lines.append(f"| {name} | {g['seeds']} seeds (`make seeds`) | {n} | **no** |")
             continue
         acc = np.array(s["test_accuracy"])
-        if "every_seed" in g:
-            hit = int((acc >= g["every_seed"] - _EPS).sum())
+        if g.get("every_seed"):
+            hit = int((acc >= target - _EPS).sum())
             lines.append(
-                f"| {name} | every seed ≥ {g['every_seed']:.3%} | {hit} of {n}, worst {acc.min():.3%} | "
+                f"| {name} | every seed ≥ {target:.3%} | {hit} of {n}, worst {acc.min():.3%} | "
                 f"{yes[hit == n]} |"
             )
         se = acc.std(ddof=1) / np.sqrt(n)
