@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import keras
 from keras import layers
 
+from lib.elastic import RandomElastic
+
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 # A black pixel (0) after scaled_input: what rotations and shifts must fill the corners with.
 BACKGROUND = -MNIST_MEAN / MNIST_STD
@@ -29,9 +31,11 @@ def augment(
     rotation_degrees: float = 0.0,
     shift_pixels: float = 0.0,
     flip: bool = False,
+    elastic: tuple[float, float] | None = None,
     seed: int | None = None,
 ):
-    """Random mirror images, rotations and shifts, active in training only (no parameters).
+    """Random mirror images, rotations, shifts and elastic distortions (``(alpha, sigma)``,
+    lib/elastic.py), active in training only (no parameters).
 
     Applied after ``scaled_input``: the area a rotation or shift uncovers is filled with the
     scaled value of a black pixel. Keras's default fill (0.0) is a grey there, and left grey
@@ -48,6 +52,9 @@ def augment(
         x = layers.RandomTranslation(
             f, f, fill_mode="constant", fill_value=BACKGROUND, seed=seed, name="shift"
         )(x)
+    if elastic:
+        alpha, sigma = elastic
+        x = RandomElastic(alpha, sigma, fill_value=BACKGROUND, seed=seed, name="elastic")(x)
     return x
 
 
