@@ -180,6 +180,16 @@ if sys.argv[1:] == ['--summary']:
              '(at least +0.03 pt, no higher mean validation loss, a mean gain of at least twice its standard '
              'error, against 05fill and 06rot10). The pairs are the same trained models, so the standard '
              'error measures the step alone.', '',
+             'None of the four passed; no recipe changed. 05elastic17 gained +0.010 pt over five seeds (-1, 0, '
+             '+10, -5 and -1 validation images) with a higher validation loss on every seed; 06elastic17 was '
+             'stopped after three (-0.028 pt, higher loss). Half the paper\'s strength costs nothing much, '
+             'gains nothing either, and costs time: in these runs (one thread, two at a time) the median '
+             'epoch took 17.7 s for 05elastic17 against 14.4 s for 05bnrecal, the same training without '
+             'it (06: 17.3 against 13.3). 05bnrecal: -0.007 pt over five seeds (-2, 0, +2, -2, 0 images), the loss '
+             'about level; 06bnrecal stopped after three (-0.033 pt, lower loss). The gains seen on the '
+             'seed-0 models did not recur on seeds 1-5. Every bnrecal run reproduced its baseline\'s 20 '
+             'validation figures of session 10 bit for bit before the step (same code, seed and threads, '
+             'another VM three days later).', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
