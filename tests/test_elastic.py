@@ -90,3 +90,19 @@ def test_in_a_model_no_weights_and_the_saved_file_loads(tmp_path):
 def test_invalid_strength_is_refused(kw):
     with pytest.raises(ValueError, match="expected alpha >= 0 and sigma > 0"):
         RandomElastic(**kw)
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow", reason="the defect is in Keras's TensorFlow code"
+)
+def test_why_not_keras_own_layer_it_moves_every_pixel_along_the_diagonal():
+    # Should this fail after a Keras upgrade, lib/elastic.py's docstring and README.md need updating.
+    yy, xx = np.meshgrid(np.arange(28, dtype="float32"), np.arange(28, dtype="float32"), indexing="ij")
+    ramps = np.stack([yy, xx], -1)[None].repeat(4, 0)  # each pixel holds its own row and column
+    layer = keras.layers.RandomElasticTransform(
+        scale=(1.0, 1.0), fill_mode="nearest", value_range=(0, 28), seed=1
+    )
+    out = np.asarray(layer(ramps, training=True))
+    dy, dx = (out[..., 0] - yy)[:, 8:20, 8:20], (out[..., 1] - xx)[:, 8:20, 8:20]
+    assert np.abs(dy).max() > 0.1  # it does move the pixels ...
+    np.testing.assert_allclose(dy, dx, atol=1e-4)  # ... but by the same amount down and across
