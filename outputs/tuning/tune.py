@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 # what each variant is compared with in TUNING.md (default: the recipe at the start of session 3)
-BASELINE = {'05bnrecal': '05fill', '06bnrecal': '06rot10', '05elastic': '05fill', '06elastic': '06rot10', '05elastic17': '05fill', '06elastic17': '06rot10', '06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
+BASELINE = {'05swa': '05fill', '06swa': '06rot10', '05bnrecal': '05fill', '06bnrecal': '06rot10', '05elastic': '05fill', '06elastic': '06rot10', '05elastic17': '05fill', '06elastic17': '06rot10', '06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
             '06b16': '06lr02_wd', '05pool1': '05lr02_wd', '05bs64_wd': '05lr02_wd', '06bs64_wd': '06lr02_wd', '04bs64': '04now'}
 if sys.argv[1:] == ['--summary']:
     rows = [json.loads(p.read_text()) for p in sorted(HERE.glob('*.json'))]
@@ -190,6 +190,11 @@ if sys.argv[1:] == ['--summary']:
              'seed-0 models did not recur on seeds 1-5. Every bnrecal run reproduced its baseline\'s 20 '
              'validation figures of session 10 bit for bit before the step (same code, seed and threads, '
              'another VM three days later).', '',
+             'Last, with the same rule and stop, fixed before their runs: 05swa and 06swa average the '
+             'trained weights at the ends of epochs 16-20 (where the one-cycle rate falls from about 0.067 '
+             'to 0.0002), then recalibrate BatchNorm for the averaged weights (lib/recalibration.py), the '
+             'usual companion of weight averaging; against 05fill and 06rot10, whose runs they repeat up '
+             'to that point. Should one pass, its adoption and test runs are the next session\'s.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
@@ -400,6 +405,9 @@ VARIANTS = {
     # training images after the last epoch (lib/recalibration.py)
     "05bnrecal": (m05, dict(drop=0.05, drop_big=False), dict(wd=1e-3, lr=0.2, recal=True)),
     "06bnrecal": (m05, dict(b1=(8, 16), t=8, b2=(12, 12, 10), rot=10.0), dict(wd=5e-4, lr=0.2, recal=True)),
+    # then the weights averaged over the ends of epochs 16-20, BatchNorm recalibrated for them
+    "05swa": (m05, dict(drop=0.05, drop_big=False), dict(wd=1e-3, lr=0.2, swa=5)),
+    "06swa": (m05, dict(b1=(8, 16), t=8, b2=(12, 12, 10), rot=10.0), dict(wd=5e-4, lr=0.2, swa=5)),
 }
 
 class CosineOneCycle(training.OneCycle):
@@ -432,6 +440,14 @@ def main():
     set_determinism(seed)
     model = fn(seed=seed, **kw)
     print(name, model.count_params(), flush=True)
+    snapshots = []
+    if opt.get('swa'):  # session 13: keep the trained weights at the end of each epoch (train() writes its log then)
+        orig_write = training.write_json
+        def write_and_keep(path, obj, **k):
+            orig_write(path, obj, **k)
+            if Path(path).name == 'log.json':
+                snapshots.append([keras.ops.convert_to_numpy(w).copy() for w in model.trainable_weights])
+        training.write_json = write_and_keep
     t = time.time()
     model, res = train(model, data, epochs=epochs, batch_size=opt.get('bs', int(os.environ.get('BS', 128))), seed=seed,
                        lr=opt.get('lr', float(os.environ.get('LR', 0.1))), schedule='onecycle', checkpoint=False,
@@ -439,6 +455,17 @@ def main():
     h = res.history
     out = dict(name=name, seed=seed, params=model.count_params(), val=h['val_accuracy'], val_loss=h['val_loss'],
                train=h['accuracy'], sec=time.time() - t, spe=res.seconds_per_epoch)
+    if opt.get('swa'):  # session 13: the average of the last swa epochs' weights, BatchNorm recalibrated for it
+        from lib.recalibration import recalibrate_batchnorm
+        t = time.time()
+        last = snapshots[-opt['swa']:]
+        for i, w in enumerate(model.trainable_weights):
+            w.assign(np.mean([snap[i] for snap in last], axis=0))
+        recalibrate_batchnorm(model, data.x_train)
+        loss, acc = model.evaluate(data.x_val, data.y_val, batch_size=1000, verbose=0)
+        out.update(val=h['val_accuracy'][:-1] + [acc], val_loss=h['val_loss'][:-1] + [loss], swa_sec=time.time() - t,
+                   note=f"epochs {epochs - len(last) + 1}-{epochs} averaged, BatchNorm recalibrated; "
+                        f"the last epoch's model: {h['val_accuracy'][-1]:.2%}, loss {h['val_loss'][-1]:.4f}")
     if opt.get('recal'):  # session 13: the last epoch's validation scores after the recalibration
         from lib.recalibration import recalibrate_batchnorm
         t = time.time()
