@@ -194,7 +194,11 @@ if sys.argv[1:] == ['--summary']:
              'trained weights at the ends of epochs 16-20 (where the one-cycle rate falls from about 0.067 '
              'to 0.0002), then recalibrate BatchNorm for the averaged weights (lib/recalibration.py), the '
              'usual companion of weight averaging; against 05fill and 06rot10, whose runs they repeat up '
-             'to that point. Should one pass, its adoption and test runs are the next session\'s.', '',
+             'to that point. Should one pass, its adoption and test runs are the next session\'s. Both were '
+             'stopped after three seeds: 05swa -0.017 pt (-1, +1 and -3 validation images), 06swa -0.044 pt '
+             '(-2, -6 and 0), each with a higher mean validation loss. With the rate near zero over its '
+             'last epochs, the one-cycle schedule leaves little for an average of them to add. No recipe '
+             'changed this session.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
