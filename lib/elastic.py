@@ -2,8 +2,8 @@
 
 Each training image gets its own smooth random displacement field: uniform noise in
 [-1, 1] per pixel and axis, blurred by a Gaussian of ``sigma`` pixels and scaled by
-``alpha``; the image is resampled bilinearly along it. The paper found sigma = 4 and
-alpha = 34 best for MNIST (about 1.4 pixels of displacement per axis, root mean square).
+``alpha``; the image is resampled bilinearly along it. The paper used sigma = 4 and
+alpha = 34 on MNIST: about 1.4 pixels of displacement per axis, root mean square (tested).
 
 Keras's own ``RandomElasticTransform`` could not serve: on TensorFlow it draws both axes
 of the field from one seed (every pixel then moves along the diagonal) and loops over the
@@ -21,8 +21,8 @@ from keras import ops
 def gaussian_blur_matrix(n: int, sigma: float) -> np.ndarray:
     """``M @ v`` blurs a length-``n`` signal with a Gaussian truncated at 3 sigma, zeros outside.
 
-    A matrix rather than a convolution: on 28x28 maps two small products per image are
-    cheaper than a 25-tap convolution, on every backend.
+    A matrix, so that the whole field is blurred by two matrix products (rows, then columns),
+    which every backend has.
     """
     radius = int(3 * sigma + 0.5)
     taps = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)

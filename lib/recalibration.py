@@ -7,7 +7,8 @@ not those of what it is then given. ``recalibrate_batchnorm`` replaces them with
 and variance of the layer's inputs over the training images, with the model in inference
 mode (no augmentation, no dropout), one layer after another from the input, so that each
 layer's statistics are measured under the already corrected layers before it. No weight
-is trained and no validation or test image is read. Only ``keras`` APIs: any backend.
+is trained, and only the images passed in are read (the training split, in outputs/tuning).
+Only ``keras`` APIs: any backend.
 """
 
 from __future__ import annotations
