@@ -470,24 +470,22 @@ def main():
     h = res.history
     out = dict(name=name, seed=seed, params=model.count_params(), val=h['val_accuracy'], val_loss=h['val_loss'],
                train=h['accuracy'], sec=time.time() - t, spe=res.seconds_per_epoch)
-    if opt.get('swa'):  # session 13: the average of the last swa epochs' weights, BatchNorm recalibrated for it
+    step = 'swa' if opt.get('swa') else 'recal' if opt.get('recal') else None
+    if step:  # session 13: a step after training; the last epoch's validation scores become the stepped model's
         from lib.recalibration import recalibrate_batchnorm
         t = time.time()
-        last = snapshots[-opt['swa']:]
-        for i, w in enumerate(model.trainable_weights):
-            w.assign(np.mean([snap[i] for snap in last], axis=0))
+        if step == 'swa':  # the average of the last opt['swa'] epochs' weights, BatchNorm recalibrated for it
+            last = snapshots[-opt['swa']:]
+            for i, w in enumerate(model.trainable_weights):
+                w.assign(np.mean([snap[i] for snap in last], axis=0))
+            what = f"epochs {epochs - len(last) + 1}-{epochs} averaged, BatchNorm recalibrated; the last epoch's model"
+        else:
+            what = "recalibrated; the same model before"
         recalibrate_batchnorm(model, data.x_train)
         loss, acc = model.evaluate(data.x_val, data.y_val, batch_size=1000, verbose=0)
-        out.update(val=h['val_accuracy'][:-1] + [acc], val_loss=h['val_loss'][:-1] + [loss], swa_sec=time.time() - t,
-                   note=f"epochs {epochs - len(last) + 1}-{epochs} averaged, BatchNorm recalibrated; "
-                        f"the last epoch's model: {h['val_accuracy'][-1]:.2%}, loss {h['val_loss'][-1]:.4f}")
-    if opt.get('recal'):  # session 13: the last epoch's validation scores after the recalibration
-        from lib.recalibration import recalibrate_batchnorm
-        t = time.time()
-        recalibrate_batchnorm(model, data.x_train)
-        loss, acc = model.evaluate(data.x_val, data.y_val, batch_size=1000, verbose=0)
-        out.update(val=h['val_accuracy'][:-1] + [acc], val_loss=h['val_loss'][:-1] + [loss], recal_sec=time.time() - t,
-                   note=f"recalibrated; the same model before: {h['val_accuracy'][-1]:.2%}, loss {h['val_loss'][-1]:.4f}")
+        out.update({'val': h['val_accuracy'][:-1] + [acc], 'val_loss': h['val_loss'][:-1] + [loss],
+                    f'{step}_sec': time.time() - t,
+                    'note': f"{what}: {h['val_accuracy'][-1]:.2%}, loss {h['val_loss'][-1]:.4f}"})
     json.dump(out, open(HERE / f'{name}-s{seed}.json', 'w'))
     print(name, seed, 'params', out['params'], 'val last3', [round(v*100, 2) for v in h['val_accuracy'][-3:]],
           'val_loss', round(h['val_loss'][-1], 4), 'train', round(h['accuracy'][-1]*100, 2), 's/ep', round(res.seconds_per_epoch, 1))
