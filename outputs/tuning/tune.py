@@ -164,7 +164,7 @@ if sys.argv[1:] == ['--summary']:
              'lost 0.650 pt and 06elastic 0.750 pt of validation accuracy on seed 1, each with a validation '
              'loss more than half as high again and a training accuracy near 97.9 % (against 99.5-99.6 %); to '
              'reach +0.03 pt over five seeds the other four would have had to gain more than 0.8 pt each, and '
-             'no seed of any variant here has gained 0.2. The distortions of the paper are too strong for '
+             'no seed of any variant here has gained more than 0.2. The distortions of the paper are too strong for '
              'models of 5,000-8,000 parameters that also see rotations. The half-strength versions then ran '
              'in their place, as set before.', '',
              'Then a step after training rather than a change to it, prompted by a look at the saved seed-0 '
