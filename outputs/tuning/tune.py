@@ -196,9 +196,7 @@ if sys.argv[1:] == ['--summary']:
              'usual companion of weight averaging; against 05fill and 06rot10, whose runs they repeat up '
              'to that point. Should one pass, its adoption and test runs are the next session\'s. Both were '
              'stopped after three seeds: 05swa -0.017 pt (-1, +1 and -3 validation images), 06swa -0.044 pt '
-             '(-2, -6 and 0), each with a higher mean validation loss. With the rate near zero over its '
-             'last epochs, the one-cycle schedule leaves little for an average of them to add. No recipe '
-             'changed this session.', '',
+             '(-2, -6 and 0), each with a higher mean validation loss. No recipe changed this session.', '',
              'Then two knobs further along lines that helped before, with the same rule and stop, fixed '
              'before their runs: 05drop10 raises 05\'s dropout from 0.05 to 0.1 (dropout with weight decay '
              'passed in session 8; 05\'s training accuracy still ends some 0.3 pt above its validation '
