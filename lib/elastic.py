@@ -50,12 +50,8 @@ class RandomElastic(keras.layers.Layer):
         super().__init__(**kwargs)
         if not alpha >= 0 or not sigma > 0:
             raise ValueError(f"alpha={alpha!r}, sigma={sigma!r}: expected alpha >= 0 and sigma > 0 (pixels)")
-        self.alpha, self.sigma, self.fill_value, self.seed = (
-            float(alpha),
-            float(sigma),
-            float(fill_value),
-            seed,
-        )
+        self.alpha, self.sigma, self.fill_value = float(alpha), float(sigma), float(fill_value)
+        self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def build(self, input_shape):
