@@ -213,7 +213,9 @@ if sys.argv[1:] == ['--summary']:
              'the dropout where the recipe has it), the order of the public EVA-style models that reach '
              '99.4 % under 8,000 parameters; same parameter counts. 05lr03 and 06lr03 raise the one-cycle '
              'peak from 0.2 to 0.3 (0.2 was adopted over 0.1 in session 3 for its lower validation loss; '
-             'with Keras\'s weight decay, a step\'s decay grows with the rate too).', '',
+             'with Keras\'s weight decay, a step\'s decay grows with the rate too). Set after three seeds, '
+             'before the fourth: should both 05 variants pass, the larger mean gain is adopted (the two '
+             'together were not run).', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
