@@ -236,7 +236,7 @@ if sys.argv[1:] == ['--summary']:
              'run on the same seeds, judged by the same rule on those five seeds alone. Should it pass, '
              'its adoption and test runs are the next session\'s.', '',
              'It did not replicate: 06drop_wd1e3r stopped after three seeds (-0.039 pt: -2, -2 and -3 '
-             'validation images, each with a higher loss). The gain on seeds 1-5 was seed 4\'s. 06rot10\'s '
+             'validation images, a higher mean loss). The gain on seeds 1-5 was seed 4\'s. 06rot10\'s '
              'runs on seeds 6-8 are its baseline runs; its row below still pairs it with 06fill on seeds 1-5.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
