@@ -217,18 +217,18 @@ if sys.argv[1:] == ['--summary']:
              'before the fourth: should both 05 variants pass, the larger mean gain is adopted (the two '
              'together were not run).', '',
              'None passed; no recipe changed. 05rb: -0.010 pt over five seeds (-3, +1, +7, -8 and 0 '
-             'validation images), a higher validation loss; 06rb stopped after three (-0.033 pt: -2, -5, +1). '
-             '05lr03: +0.000 pt over five seeds (-3, +5, +2, 0, -4), a slightly lower loss; 06lr03 stopped '
+             'validation images), a higher mean validation loss; 06rb stopped after three (-0.033 pt: -2, -5, +1). '
+             '05lr03: +0.000 pt over five seeds (-3, +5, +2, 0, -4), a slightly lower mean loss; 06lr03 stopped '
              'after three (-0.083 pt: -6, -7, -2). Neither the order of ReLU and BatchNorm nor a higher peak '
-             'rate moves these models.', '',
+             'rate helped these models.', '',
              'Then, with the same rule and stop, fixed before their runs, against 05fill and 06rot10: '
              '05t10 widens 05\'s 1x1 transition from 8 to 10 channels (7,930 parameters): 05nt, which reads all '
              '16 pooled channels, had gained +0.037 pt in session 8 with a higher loss, and 05t10_wd\'s two '
              'seeds in session 3 predate every later recipe change. 06drop_wd1e3 gives 06 the pair that '
              'passed for 05 in session 8 (dropout 0.05 after the convolutions past the transition with '
              'weight decay 1e-3); for 06 each was tried alone (06drop, 06wd1e3), never the two together.', '',
-             '05t10 stopped after three seeds (-0.006 pt: -9, +5 and +3 validation images, a higher loss). '
-             '06drop_wd1e3 did not pass: +0.060 pt over five seeds with a lower validation loss, but a '
+             '05t10 stopped after three seeds (-0.006 pt: -9, +5 and +3 validation images, a higher mean loss). '
+             '06drop_wd1e3 did not pass: +0.060 pt over five seeds with a lower mean validation loss, but a '
              'standard error of 0.058 pt (per seed -1, -1, +4, +17 and -1 images: one seed, the largest '
              'gain of any seed here, carries the mean), short of the two standard errors the rule asks. '
              'No recipe changed. Seeds 1-5 can say no more; a replication on fresh seeds can, so one '
