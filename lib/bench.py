@@ -30,6 +30,7 @@ import numpy as np
 
 from lib import ROOT
 from lib.files import write_json
+from lib.runner import best_split
 
 if TYPE_CHECKING:
     import keras
@@ -298,9 +299,16 @@ def speed_goals(report: dict) -> str:
     if ours:
         spe = ours["seconds_per_epoch"]
         goals.append(f"05 at ≤ 6 s per epoch: {spe:.1f} s, {_met(spe <= 6)}")
-    total = (report.get("run_all") or {}).get("total_seconds")
+    run_all = report.get("run_all") or {}
+    total = run_all.get("total_seconds")
     if total:
-        goals.append(f"`make run-all` in ≤ 30 minutes: {total / 60:.1f} min, {_met(total <= 1800)}")
+        # What scheduling alone could reach with these notebook times; below it only less work goes.
+        jobs = int(run_all.get("jobs") or 1)
+        split = best_split(run_all.get("notebook_seconds") or {}, jobs)
+        bound = (
+            f" (the best split of its notebooks over {jobs} lanes: {split[0] / 60:.1f} min)" if split else ""
+        )
+        goals.append(f"`make run-all` in ≤ 30 minutes: {total / 60:.1f} min{bound}, {_met(total <= 1800)}")
     return "; ".join(goals)
 
 

@@ -151,28 +151,46 @@ def run_many(tasks: list[tuple[str, Path, dict]], output_root: Path, kernel: str
     return times, failed
 
 
+def best_split(seconds: dict[str, float], jobs: int) -> tuple[float, dict[str, int]] | None:
+    """The split of the notebooks over ``jobs`` lanes that ends soonest by ``seconds``.
+
+    Returns its end time (the lower bound on a parallel run with these times) and each
+    notebook's lane. Every assignment is tried (8 notebooks on 2 lanes: 128); None where
+    that would be too many (many notebooks or lanes).
+    """
+    names = sorted(seconds, key=lambda n: -seconds[n])
+    if not names:
+        return None
+    if jobs <= 1:
+        return sum(seconds.values()), dict.fromkeys(names, 0)
+    if jobs ** (len(names) - 1) > 100_000:
+        return None
+    best: tuple[float, tuple[int, ...]] | None = None
+    for rest in itertools.product(range(jobs), repeat=len(names) - 1):
+        lanes, loads = (0, *rest), [0.0] * jobs  # the first notebook's lane: any, say 0
+        for name, lane in zip(names, lanes, strict=True):
+            loads[lane] += seconds[name]
+        if best is None or max(loads) < best[0]:
+            best = (max(loads), lanes)
+    return best[0], dict(zip(names, best[1], strict=True))
+
+
 def planned_order(names: list[str], previous: dict[str, float], jobs: int) -> list[str]:
     """The order to start notebooks in, so that ``jobs`` parallel lanes finish close together.
 
-    Every assignment of the notebooks timed last run to lanes is tried (8 notebooks on 2
-    lanes: 128) and the one that ends soonest by last run's times is kept. The notebooks
-    then start in the order of their planned start times: a pool that gives the next one to
-    the first free lane follows the plan. Longest-first alone left a lane idle for minutes at
-    the end. Notebooks without a time start first; many notebooks or lanes: longest first.
+    The notebooks timed last run go to the lanes of ``best_split``; they then start in the
+    order of their planned start times: a pool that gives the next one to the first free
+    lane follows the plan. Longest-first alone left a lane idle for minutes at the end.
+    Notebooks without a time start first; many notebooks or lanes: longest first.
     """
     unknown = [n for n in names if n not in previous]
     known = sorted((n for n in names if n in previous), key=lambda n: -previous[n])
-    if jobs <= 1 or len(known) <= jobs or jobs ** (len(known) - 1) > 100_000:
+    split = best_split({n: previous[n] for n in known}, jobs) if jobs > 1 and len(known) > jobs else None
+    if split is None:
         return unknown + known
-    best: tuple[float, tuple[int, ...]] | None = None
-    for rest in itertools.product(range(jobs), repeat=len(known) - 1):
-        lanes, loads = (0, *rest), [0.0] * jobs  # the first notebook's lane: any, say 0
-        for name, lane in zip(known, lanes, strict=True):
-            loads[lane] += previous[name]
-        if best is None or max(loads) < best[0]:
-            best = (max(loads), lanes)
     clock, start = [0.0] * jobs, {}
-    for name, lane in zip(known, best[1], strict=True):  # each lane runs its notebooks longest first
+    for name in known:  # each lane runs its notebooks longest first
+        lane = split[1][name]
         start[name], clock[lane] = clock[lane], clock[lane] + previous[name]
     return unknown + sorted(known, key=lambda n: start[n])
 

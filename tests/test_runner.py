@@ -1,3 +1,4 @@
+import itertools
 import json
 import os
 import subprocess
@@ -63,9 +64,20 @@ def test_parallel_runs_follow_a_plan_from_the_last_timings(tmp_path):
     longest_first = sorted(seconds, key=lambda n: -seconds[n])
     assert _makespan(longest_first, seconds, 2) == 1802.0
     assert _makespan(order[1:], seconds, 2) == 1711.0  # the best split: 06, 01, 03 on one lane
+    assert runner.best_split(seconds, 2)[0] == 1711.0
     assert runner.planned_order(["02", "06"], previous, jobs=4) == ["06", "02"]
     timings.write_text("{not json")  # a damaged record only loses the ordering
     assert runner.previous_seconds(timings) == {} and runner.previous_seconds(tmp_path / "none.json") == {}
+
+
+def test_best_split_is_the_bound_no_order_can_beat():
+    seconds = {"a": 5.0, "b": 4.0, "c": 3.0, "d": 3.0, "e": 3.0}  # longest first: 10 on one lane
+    end, lanes = runner.best_split(seconds, 2)
+    assert (end, lanes) == (9.0, {"a": 0, "b": 0, "c": 1, "d": 1, "e": 1})
+    assert end == min(_makespan(list(order), seconds, 2) for order in itertools.permutations(seconds))
+    assert runner.best_split(seconds, 1) == (18.0, dict.fromkeys(["a", "b", "c", "d", "e"], 0))
+    assert runner.best_split({}, 2) is None
+    assert runner.best_split({str(i): 1.0 for i in range(20)}, 2) is None  # too many to try
 
 
 def test_jobs_must_be_positive(tmp_path):
