@@ -302,7 +302,7 @@ def speed_goals(report: dict) -> str:
     run_all = report.get("run_all") or {}
     total = run_all.get("total_seconds")
     if total:
-        # What scheduling alone could reach with these notebook times; below it only less work goes.
+        # The least any order of these notebooks could take on these lanes: below it, only less work.
         jobs = int(run_all.get("jobs") or 1)
         split = best_split(run_all.get("notebook_seconds") or {}, jobs)
         bound = (
