@@ -288,8 +288,7 @@ if sys.argv[1:] == ['--summary']:
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
     by = {(r['name'], r['seed']): r for r in rows if len(r['val']) == 20}
-    five = []  # (mean gain, its standard error, variant) for variants with five seeds
-    paired = []  # session 15: (mean gain, its standard error, variant, seeds) with three seeds or more, for gains.png
+    paired = []  # (mean gain, its standard error, variant, seeds) for variants with three seeds or more
     # 04rot and 05wd became the recipes: their runs are 04now's and 05now's seeds 1-2
     for v in sorted({r['name'] for r in rows} - {'04now', '05now', '06now', '04rot', '05wd', '04cur'}):
         base = BASELINE.get(v, v[:2] + 'now')
@@ -304,11 +303,10 @@ if sys.argv[1:] == ['--summary']:
         se = f"{100 * statistics.stdev(d_acc) / len(d_acc) ** 0.5:.3f}" if len(d_acc) > 1 else '–'
         lines.append(f"| {v} | {base} | {', '.join(map(str, seeds))} | {sum(acc) / len(acc):.2%} | "
                      f"{100 * m:+.3f} | {se} | {sum(loss) / len(loss):.4f} | {sum(d_loss) / len(d_loss):+.4f} |")
-        if len(seeds) == 5:
-            five.append((100 * m, 100 * statistics.stdev(d_acc) / 5 ** 0.5, v))
         if len(seeds) >= 3:
             paired.append((100 * m, 100 * statistics.stdev(d_acc) / len(seeds) ** 0.5, v, len(seeds)))
     # session 12: how large a gain five paired seeds on 6,000 validation images can confirm
+    five = [(m, se, v) for m, se, v, n in paired if n == 5]
     med = statistics.median(s for _, s, _ in five)
     best = max(five)
     lines += ['', f"Over the {len(five)} variants run with five seeds, the median standard error of the "
