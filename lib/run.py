@@ -170,6 +170,7 @@ class Run:
             seed=self.seed,
             lr=cfg["lr"],
             schedule=cfg["schedule"],
+            momentum=cfg.get("momentum", 0.9),
             weight_decay=cfg.get("weight_decay", 0.0),
             checkpoint=cfg["checkpoint"],
             state_dir=state_dir,

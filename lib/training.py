@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,17 +123,53 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
         )
 
 
+@keras.saving.register_keras_serializable(package="small_cnn")
+class CycledMomentumSGD(keras.optimizers.SGD):
+    """Keras's Nesterov SGD with the momentum moving against a one-cycle rate: from ``high``
+    down to ``low`` while the rate rises, back up while it falls (Smith's one-cycle policy;
+    Keras's SGD takes one fixed momentum). With ``high == low`` it is Keras's SGD, bit for bit.
+    """
+
+    def __init__(self, learning_rate, total_steps: int, high=0.95, low=0.85, warmup=0.25, **kwargs):
+        kwargs.pop("momentum", None)  # from_config: the momentum is the schedule's
+        super().__init__(learning_rate, momentum=high, **kwargs)
+        self.total_steps, self.high, self.low = int(total_steps), float(high), float(low)
+        self.warmup = float(warmup)
+
+    def momentum_at(self, step):
+        step = keras.ops.cast(step, "float32")
+        up = max(1.0, self.warmup * self.total_steps)
+        falling = self.high + (self.low - self.high) * step / up
+        rising = self.low + (self.high - self.low) * (step - up) / max(1.0, self.total_steps - up)
+        return keras.ops.where(step < up, falling, keras.ops.minimum(rising, self.high))
+
+    def update_step(self, gradient, variable, learning_rate):
+        ops = keras.ops
+        momentum = ops.cast(self.momentum_at(self.iterations), variable.dtype)
+        step = ops.multiply(ops.cast(gradient, variable.dtype), ops.cast(learning_rate, variable.dtype))
+        m = self.momentums[self._get_variable_index(variable)]
+        self.assign(m, ops.subtract(ops.multiply(m, momentum), step))
+        self.assign_add(variable, ops.subtract(ops.multiply(m, momentum), step))
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.pop("momentum")
+        extra = dict(total_steps=self.total_steps, high=self.high, low=self.low, warmup=self.warmup)
+        return {**config, **extra}
+
+
 def make_optimizer(
     lr: float,
     *,
     schedule: str = "constant",
-    momentum: float = 0.9,
+    momentum: float | Sequence[float] = 0.9,
     steps_per_epoch: int = 1,
     epochs: int = 1,
     weight_decay: float = 0.0,
 ) -> keras.optimizers.Optimizer:
     """SGD with Nesterov momentum, at a constant rate or on a one-cycle schedule.
 
+    ``momentum=(high, low)`` cycles it against the one-cycle rate (``CycledMomentumSGD``).
     ``weight_decay`` shrinks every weight by ``lr * weight_decay`` per step (Keras's form).
     """
     if schedule == "constant":
@@ -141,7 +178,12 @@ def make_optimizer(
         rate = OneCycle(lr, steps_per_epoch * epochs)
     else:
         raise ValueError(f"schedule={schedule!r}: expected 'constant' or 'onecycle'")
-    return keras.optimizers.SGD(rate, momentum=momentum, nesterov=True, weight_decay=weight_decay or None)
+    decay = dict(nesterov=True, weight_decay=weight_decay or None)
+    if isinstance(momentum, (int, float)):
+        return keras.optimizers.SGD(rate, momentum=momentum, **decay)
+    if schedule != "onecycle" or len(momentum) != 2:
+        raise ValueError(f"momentum={momentum!r}: a cycled momentum is (high, low), with schedule='onecycle'")
+    return CycledMomentumSGD(rate, steps_per_epoch * epochs, *momentum, **decay)
 
 
 @dataclass
@@ -183,6 +225,7 @@ def train(
     seed: int,
     lr: float,
     schedule: str = "constant",
+    momentum: float | Sequence[float] = 0.9,
     weight_decay: float = 0.0,
     checkpoint: bool = False,
     state_dir: str | os.PathLike,
@@ -207,7 +250,12 @@ def train(
     else:
         model.compile(
             make_optimizer(
-                lr, schedule=schedule, steps_per_epoch=steps, epochs=epochs, weight_decay=weight_decay
+                lr,
+                schedule=schedule,
+                momentum=momentum,
+                steps_per_epoch=steps,
+                epochs=epochs,
+                weight_decay=weight_decay,
             ),
             loss=LOSS,
             metrics=["accuracy"],
