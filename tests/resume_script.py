@@ -23,6 +23,7 @@ _, result = train(
     seed=0,
     lr=0.05,
     schedule="onecycle",
+    momentum=[0.95, 0.85],  # a cycled momentum (06's): it depends on the step count, resumed too
     checkpoint=True,
     state_dir=state_dir,
     verbose=0,

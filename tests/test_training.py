@@ -85,6 +85,38 @@ def test_one_cycle_rises_then_falls():
     assert keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(s))(50) == s(50)
 
 
+def _weights_after_steps(momentum, arrays, schedule="onecycle"):
+    set_determinism(0)
+    model = build_model("under_5k", seed=0)
+    opt = training.make_optimizer(0.2, schedule=schedule, momentum=momentum, steps_per_epoch=10, epochs=2)
+    model.compile(opt, loss=training.LOSS)
+    x, y = arrays["x_train"][:640, ..., None], arrays["y_train"][:640]
+    model.fit(x, y, batch_size=64, epochs=2, shuffle=False, verbose=0)
+    return model, [w.numpy() for w in model.weights]
+
+
+def test_cycled_momentum_with_equal_ends_is_keras_sgd(arrays):
+    _, plain = _weights_after_steps(0.9, arrays)
+    _, cycled = _weights_after_steps([0.9, 0.9], arrays)
+    _, moving = _weights_after_steps([0.95, 0.85], arrays)
+    assert all(np.array_equal(a, b) for a, b in zip(plain, cycled, strict=True))  # bit for bit
+    assert not all(np.array_equal(a, b) for a, b in zip(plain, moving, strict=True))
+
+
+def test_cycled_momentum_falls_while_the_rate_rises_and_is_saved(arrays, tmp_path):
+    model, _ = _weights_after_steps([0.95, 0.85], arrays)
+    opt = model.optimizer
+    assert isinstance(opt, training.CycledMomentumSGD) and int(opt.iterations.numpy()) == 20
+    momentum = [float(opt.momentum_at(step)) for step in (0, 5, 20)]  # warm-up: 5 of 20 steps
+    assert momentum == pytest.approx([0.95, 0.85, 0.95])
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras", safe_mode=True).optimizer
+    assert (loaded.high, loaded.low, loaded.total_steps) == (0.95, 0.85, 20)
+    assert all(np.array_equal(a, b) for a, b in zip(opt.variables, loaded.variables, strict=True))
+    with pytest.raises(ValueError, match="a cycled momentum is \\(high, low\\), with schedule='onecycle'"):
+        training.make_optimizer(0.1, momentum=[0.95, 0.85])
+
+
 @pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the fused kernel is TensorFlow's")
 def test_fused_batchnorm_matches_keras():
     x = np.random.default_rng(0).normal(2, 3, size=(64, 6, 6, 8)).astype("float32")
