@@ -183,7 +183,7 @@ def make_optimizer(
         return keras.optimizers.SGD(rate, momentum=momentum, **decay)
     if schedule != "onecycle" or len(momentum) != 2:
         raise ValueError(f"momentum={momentum!r}: a cycled momentum is (high, low), with schedule='onecycle'")
-    return CycledMomentumSGD(rate, steps_per_epoch * epochs, *momentum, **decay)
+    return CycledMomentumSGD(rate, rate.total_steps, *momentum, warmup=rate.warmup, **decay)
 
 
 @dataclass
