@@ -131,7 +131,6 @@ class CycledMomentumSGD(keras.optimizers.SGD):
     """
 
     def __init__(self, learning_rate, total_steps: int, high=0.95, low=0.85, warmup=0.25, **kwargs):
-        kwargs.pop("momentum", None)  # from_config: the momentum is the schedule's
         super().__init__(learning_rate, momentum=high, **kwargs)
         self.total_steps, self.high, self.low = int(total_steps), float(high), float(low)
         self.warmup = float(warmup)
