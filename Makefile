@@ -18,9 +18,9 @@ NAMES := $(basename $(notdir $(NOTEBOOKS)))
 LIB := $(wildcard lib/*.py)
 RUNNER := $(PY) -m lib.runner --kernel $(KERNEL)
 
-.PHONY: setup test run-all outputs run smoke seeds bench report lint clean help
+.PHONY: setup test run-all outputs run smoke seeds bench report gpu-pack lint clean help
 help:
-	@echo "make setup | test | run-all [JOBS=2] | run NB=03 | smoke | seeds [SEEDS=5 JOBS=2] | bench | report | lint | clean"
+	@echo "make setup | test | run-all [JOBS=2] | run NB=03 | smoke | seeds [SEEDS=5 JOBS=2] | bench | report | gpu-pack | lint | clean"
 
 setup: $(VENV)/.installed
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
@@ -71,6 +71,21 @@ bench:
 
 report:
 	$(PY) -m lib.results --write
+
+# What lib/gpu_run.py needs on a GPU machine with JAX (Python 3.12) but no TensorFlow: the
+# wheels of this Keras and of its two needs that such a JAX image lacks, MNIST, and
+# Fashion-MNIST recompressed with xz (smaller than gzip: the whole carry must stay under 64 MiB).
+GPU_PLATFORMS := $(foreach p,manylinux_2_28_x86_64 manylinux_2_17_x86_64 manylinux2014_x86_64,--platform $(p))
+FASHION_DIR ?= /usr/share/datasets/fashion-mnist
+gpu-pack:
+	rm -rf .gpu && mkdir -p .gpu/wheels .gpu/data/fashion-mnist
+	$(PY) -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+	  $(GPU_PLATFORMS) -d .gpu/wheels $$($(PY) -c "import importlib.metadata as m; \
+	  print(' '.join(f'{n}=={m.version(n)}' for n in ('keras', 'namex', 'optree')))")
+	cp "$$MNIST_PATH" .gpu/data/mnist.npz
+	for f in $(FASHION_DIR)/*-ubyte.gz; do \
+	  n=$$(basename "$$f" .gz); zcat "$$f" | xz -6 -T0 > ".gpu/data/fashion-mnist/$$n.xz" || exit 1; done
+	du -sh .gpu && echo "carry .gpu; there: python3 -m lib.gpu_run --carried .gpu --out \$$OUT"
 
 lint:
 	$(PY) -m ruff check lib tests

@@ -3,14 +3,15 @@
 The search order is: an explicit path, the ``MNIST_PATH`` environment variable, the
 local Keras cache, and only then the Keras download (for users who are online). A path
 may be a ``.npz`` in Keras's layout or a folder with the four original IDX files
-(gzipped or not). Every array is checked for shape, dtype and label range, and full-size
-MNIST also against the array checksums in ``../shared/data/README.md``.
+(gzipped, xz-compressed or neither). Every array is checked for shape, dtype and label
+range, and full-size MNIST also against the array checksums in ``../shared/data/README.md``.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import lzma
 import os
 import struct
 import zipfile
@@ -111,11 +112,12 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
 
 def _open_idx(path: Path) -> bytes:
     try:
-        if path.suffix == ".gz":
-            with gzip.open(path, "rb") as f:
+        opener = {".gz": gzip.open, ".xz": lzma.open}.get(path.suffix)
+        if opener:
+            with opener(path, "rb") as f:
                 return f.read()
         return path.read_bytes()
-    except (OSError, EOFError, gzip.BadGzipFile) as e:
+    except (OSError, EOFError, gzip.BadGzipFile, lzma.LZMAError) as e:
         raise DataError(
             f"{path}: cannot read ({e}); the file is truncated or corrupt: delete it and copy it again"
         ) from e
@@ -146,7 +148,7 @@ def read_idx(path: Path, key: str) -> np.ndarray:
 
 
 def _idx_file(folder: Path, key: str) -> Path | None:
-    for name in (IDX_NAMES[key], IDX_NAMES[key] + ".gz"):
+    for name in (IDX_NAMES[key], IDX_NAMES[key] + ".gz", IDX_NAMES[key] + ".xz"):
         if (folder / name).is_file():
             return folder / name
     return None
@@ -157,7 +159,7 @@ def _read_idx_folder(folder: Path) -> dict[str, np.ndarray]:
     missing = [IDX_NAMES[k] for k, f in files.items() if f is None]
     if missing:
         raise DataError(
-            f"{folder}: is a folder but lacks the IDX files {missing} (or .gz); "
+            f"{folder}: is a folder but lacks the IDX files {missing} (or .gz, .xz); "
             "expected a .npz file or a folder with the four IDX files"
         )
     return {k: read_idx(f, k) for k, f in files.items()}

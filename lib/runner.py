@@ -14,6 +14,7 @@ training alone: compare 05's s/epoch in its metrics.json (run-all) with make ben
 The thread count changes the floating-point summation order, so it is recorded in each
 ``metrics.json`` (``config["threads"]``): same seed and same threads, same numbers.
 Parallel runs plan their order from the wall times in the last ``--timings`` record.
+``--executor inprocess`` runs the cells without Jupyter (``lib/nbexec.py``).
 """
 
 from __future__ import annotations
@@ -65,26 +66,42 @@ def _suffix(out_dir: Path, name: str) -> str:
     return "" if out_dir.name == name else f"-{out_dir.name}"
 
 
-def run_one(notebook: Path, params: dict, output_root: Path, kernel: str) -> float:
-    """Execute one notebook; return its wall time. Raises on failure."""
-    import papermill
+EXECUTORS = ("papermill", "inprocess")
 
+
+def run_one(
+    notebook: Path, params: dict, output_root: Path, kernel: str, executor: str = "papermill"
+) -> float:
+    """Execute one notebook; return its wall time. Raises on failure.
+
+    ``executor="inprocess"`` runs its cells in this process (``lib/nbexec.py``: no Jupyter
+    needed, ``kernel`` unused), for machines without Jupyter.
+    """
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor={executor!r}: expected one of {EXECUTORS}")
     name = notebook.stem
     out_dir = Path(params.get("OUTPUT_DIR") or output_root / name).resolve()
     params = {**params, "OUTPUT_DIR": str(out_dir)}
     running = output_root / f".{name}{_suffix(out_dir, name)}.running.ipynb"
     output_root.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    papermill.execute_notebook(
-        str(notebook),
-        str(running),
-        parameters=params,
-        kernel_name=kernel,
-        cwd=str(ROOT),
-        execution_timeout=CELL_TIMEOUT_S,
-        progress_bar=False,
-        log_output=True,
-    )
+    if executor == "inprocess":
+        from lib import nbexec
+
+        nbexec.execute(notebook, running, params, cwd=ROOT)
+    else:
+        import papermill
+
+        papermill.execute_notebook(
+            str(notebook),
+            str(running),
+            parameters=params,
+            kernel_name=kernel,
+            cwd=str(ROOT),
+            execution_timeout=CELL_TIMEOUT_S,
+            progress_bar=False,
+            log_output=True,
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     os.replace(running, out_dir / f"{name}.ipynb")
     return time.time() - t0
@@ -102,13 +119,15 @@ def share_cores(jobs: int) -> int:
     return threads
 
 
-def run_in_subprocess(notebook: Path, params: dict, output_root: Path, kernel: str) -> float:
+def run_in_subprocess(
+    notebook: Path, params: dict, output_root: Path, kernel: str, executor: str = "papermill"
+) -> float:
     """``run_one`` in a child process, its output in ``<output-root>/.<name>.log``; raises on failure."""
     out_dir = Path(params.get("OUTPUT_DIR") or notebook.stem)
     log = output_root / f".{notebook.stem}{_suffix(out_dir, notebook.stem)}.log"
     output_root.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "lib.runner", str(notebook), "--output-root", str(output_root)]
-    cmd += ["--kernel", kernel]
+    cmd += ["--kernel", kernel, "--executor", executor]
     for k, v in params.items():
         cmd += ["-p", k, repr(v)]
     t0 = time.time()
@@ -121,7 +140,13 @@ def run_in_subprocess(notebook: Path, params: dict, output_root: Path, kernel: s
     return time.time() - t0
 
 
-def run_many(tasks: list[tuple[str, Path, dict]], output_root: Path, kernel: str, jobs: int = 1):
+def run_many(
+    tasks: list[tuple[str, Path, dict]],
+    output_root: Path,
+    kernel: str,
+    jobs: int = 1,
+    executor: str = "papermill",
+):
     """Run every (label, notebook, params) task, ``jobs`` at a time; return times and failures."""
     times: dict[str, float] = {}
     failed: list[str] = []
@@ -131,7 +156,7 @@ def run_many(tasks: list[tuple[str, Path, dict]], output_root: Path, kernel: str
         print(f"== {label}", flush=True)
         try:
             run = run_one if jobs == 1 else run_in_subprocess
-            times[label] = round(run(nb, params, output_root, kernel), 1)
+            times[label] = round(run(nb, params, output_root, kernel, executor), 1)
             print(f"== {label}: done in {times[label]:.0f} s", flush=True)
         except Exception as e:  # report and go on: every notebook runs
             failed.append(label)
@@ -209,6 +234,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     ap.add_argument("--output-root", type=Path, default=ROOT / "outputs")
     ap.add_argument("--kernel", default=os.environ.get("KERNEL", "python3"))
+    ap.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="papermill",
+        help="papermill (a Jupyter kernel) or inprocess (lib/nbexec.py: cells run in a plain Python process)",
+    )
     ap.add_argument("--timings", type=Path, help="JSON file that records each notebook's wall time")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="notebooks run at a time (default 1)")
     ap.add_argument(
@@ -231,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     by_name = {nb.stem: nb for nb in notebooks}
     started = time.time()
     tasks = [(name, by_name[name], params) for name in order]
-    times, failed = run_many(tasks, args.output_root, args.kernel, jobs)
+    times, failed = run_many(tasks, args.output_root, args.kernel, jobs, args.executor)
     if args.timings:
         record = {
             "notebook_seconds": {nb.stem: times[nb.stem] for nb in notebooks if nb.stem in times},

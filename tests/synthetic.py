@@ -7,6 +7,7 @@ epoch or two, so tests exercise the real loader and training code without the re
 from __future__ import annotations
 
 import gzip
+import lzma
 import struct
 from pathlib import Path
 
@@ -39,12 +40,11 @@ def idx_bytes(a: np.ndarray) -> bytes:
     return struct.pack(">I", magic) + struct.pack(f">{a.ndim}I", *a.shape) + a.astype(np.uint8).tobytes()
 
 
-def write_idx(folder: Path, arrays: dict[str, np.ndarray], gz: bool = True) -> Path:
+def write_idx(folder: Path, arrays: dict[str, np.ndarray], compression: str | None = "gz") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
+    compress = {"gz": gzip.compress, "xz": lzma.compress, None: bytes}[compression]
     for key, name in IDX_NAMES.items():
-        data = idx_bytes(arrays[key])
-        if gz:
-            (folder / f"{name}.gz").write_bytes(gzip.compress(data))
-        else:
-            (folder / name).write_bytes(data)
+        (folder / (f"{name}.{compression}" if compression else name)).write_bytes(
+            compress(idx_bytes(arrays[key]))
+        )
     return folder

@@ -1,4 +1,5 @@
 import gzip
+import lzma
 import shutil
 
 import numpy as np
@@ -29,8 +30,8 @@ def test_altered_full_size_copy_fails_the_checksum(real_mnist, tmp_path):
 def test_synthetic_npz_and_idx_load_the_same(arrays, synthetic_npz, tmp_path):
     from_npz = read_path(synthetic_npz)
     assert not from_npz.verified  # not full-size MNIST: nothing to checksum against
-    for gz in (True, False):
-        from_idx = read_path(synthetic.write_idx(tmp_path / f"idx{gz}", arrays, gz=gz))
+    for compression in ("gz", "xz", None):
+        from_idx = read_path(synthetic.write_idx(tmp_path / f"idx-{compression}", arrays, compression))
         for k in ("x_train", "y_train", "x_test", "y_test"):
             np.testing.assert_array_equal(getattr(from_idx, k), getattr(from_npz, k))
     assert from_npz.y_train.dtype == np.int64
@@ -103,7 +104,7 @@ def test_pickled_arrays_are_refused(arrays, tmp_path):
 
 
 def test_idx_errors(arrays, tmp_path):
-    folder = synthetic.write_idx(tmp_path / "idx", arrays, gz=True)
+    folder = synthetic.write_idx(tmp_path / "idx", arrays)
     labels = folder / "t10k-labels-idx1-ubyte.gz"
     images = folder / "t10k-images-idx3-ubyte.gz"
     shutil.copy(labels, tmp_path / "labels.gz")
@@ -115,6 +116,12 @@ def test_idx_errors(arrays, tmp_path):
         read_path(folder)
     images.write_bytes(gzip.compress(synthetic.idx_bytes(arrays["x_test"])[:-28]))  # short body
     with pytest.raises(DataError, match="header says shape"):
+        read_path(folder)
+    images.unlink()
+    (folder / "t10k-images-idx3-ubyte.xz").write_bytes(
+        lzma.compress(synthetic.idx_bytes(arrays["x_test"]))[:-30]
+    )
+    with pytest.raises(DataError, match="truncated or corrupt"):  # a cut xz file
         read_path(folder)
 
 

@@ -225,6 +225,20 @@ def test_speed_goals_say_what_was_measured_and_whether_it_is_met():
     assert bench.speed_goals(report) == ""
 
 
+def test_on_a_gpu_the_goal_is_run_all_in_three_minutes():
+    gpu = {"processor": "NVIDIA H200", "peak_fp32_gflops": 67000.0}
+    report = {
+        "models": [
+            {"name": "05_under_8k", "train_images_per_second": 9e4, "seconds_per_epoch": 0.7, "device": gpu}
+        ],
+        "run_all": {"total_seconds": 150.0},
+    }
+    assert bench.speed_goals(report) == "`make run-all` in ≤ 3 minutes: 2.5 min, met"
+    report["run_all"] = {"total_seconds": 200.0}
+    assert bench.speed_goals(report) == "`make run-all` in ≤ 3 minutes: 3.3 min, **not met**"
+    assert bench.accelerator() is None  # TensorFlow on this CPU: the row's machine is the processor
+
+
 def test_flops_of_the_reference_model():
     # conv 3x3 1->32 on 26x26, conv 3x3 32->64 on 11x11, dense 1600->10: the keras-io figures
     expected = 2 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 9 * 32 + 1600 * 10)
@@ -248,12 +262,15 @@ def test_bench_runs_on_a_tiny_setting(tmp_path):
             "2",
             "--output",
             str(tmp_path),
+            "--outputs-root",
+            str(tmp_path / "runs"),
         ],
         cwd=ROOT,
         check=True,
         capture_output=True,
     )
     report = json.loads((tmp_path / "bench.json").read_text())
+    assert report["run_all"] is None and report["time_to_target"] == {}  # nothing ran in runs/
     names = [m["name"] for m in report["models"]]
     assert names == ["05_under_8k", "keras-io-mnist-convnet"]
     for m in report["models"]:
