@@ -74,7 +74,8 @@ report:
 
 # What lib/gpu_run.py needs on a GPU machine with JAX (Python 3.12) but no TensorFlow: the
 # wheels of this Keras and of its two needs that such a JAX image lacks, MNIST, and
-# Fashion-MNIST recompressed with xz (smaller than gzip: the whole carry must stay under 64 MiB).
+# Fashion-MNIST recompressed with xz (smaller than gzip: the repository and .gpu/ travel
+# together, at most 64 MiB).
 GPU_PLATFORMS := $(foreach p,manylinux_2_28_x86_64 manylinux_2_17_x86_64 manylinux2014_x86_64,--platform $(p))
 FASHION_DIR ?= /usr/share/datasets/fashion-mnist
 gpu-pack:
