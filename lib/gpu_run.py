@@ -104,15 +104,17 @@ def main(argv: list[str] | None = None) -> int:
             proc = subprocess.Popen(
                 cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
             )
-            for line in proc.stdout:
+            for line in proc.stdout:  # flushed line by line: a command stopped at its limit keeps its log
                 sys.stdout.write(line)
                 log.write(line)
+                log.flush()
             if proc.wait():
                 failed.append(name)
                 print(f"== {name}: exit {proc.returncode}", file=log, flush=True)
-    if (outputs / "run_all.json").exists():
-        (args.out / "run_all.json").write_bytes((outputs / "run_all.json").read_bytes())
-    archive(outputs, args.out / "outputs.tgz")
+            if name == "run-all":  # sent back even if the bench then runs out of time
+                if (outputs / "run_all.json").exists():
+                    (args.out / "run_all.json").write_bytes((outputs / "run_all.json").read_bytes())
+                archive(outputs, args.out / "outputs.tgz")
     print(f"results in {args.out}" + (f"; failed: {' '.join(failed)}" if failed else ""))
     return 1 if failed else 0
 
