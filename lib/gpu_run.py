@@ -24,10 +24,8 @@ import tempfile
 from pathlib import Path
 
 from lib import ROOT
-
-WHEELS = ("keras", "namex", "optree")  # what the GPU machine's JAX image lacks (keras's needs)
-BENCH_MODELS = ("01_vanilla", "02_reduce_parameters", "03_batchnorm", "04_dropout_schedule", "05_under_8k")
-BENCH_MODELS += ("06_under_5k", "07_skip_connections", "08_fashion_mnist", "keras-io-mnist-convnet")
+from lib.bench import REFERENCE
+from lib.experiments import EXPERIMENTS
 
 
 def environment(carried: Path | None, site: Path) -> dict[str, str]:
@@ -58,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--carried", type=Path, help="the folder make gpu-pack filled (wheels/, data/)")
     ap.add_argument("--jobs", type=int, default=4, help="notebooks trained at a time on the GPU")
     ap.add_argument("--images", type=int, default=60_000, help="training images the bench times per model")
-    ap.add_argument("--models", default=",".join(BENCH_MODELS), help="the bench's models")
+    ap.add_argument("--models", default=",".join([*EXPERIMENTS, REFERENCE]), help="the bench's models")
     ap.add_argument("--notebooks", nargs="*", default=["0"], help="notebook prefixes (default: all)")
     ap.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     args = ap.parse_args(argv)
