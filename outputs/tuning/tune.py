@@ -314,6 +314,9 @@ if sys.argv[1:] == ['--summary']:
              'validation loss than 0.1, for 06 +0.011 pt only); 0.3 cost 06 0.083 pt in session 14 (06lr03) and left '
              '05 level (05lr03), and 06 cycles its momentum since, which changes the step the peak gives. 05lr015 '
              'and 06lr015 test the other side of 0.2. Should one pass, its adoption and test runs follow.', '',
+             'Both were stopped after three seeds, each with a higher mean validation loss: 05lr015 -0.006 pt (-11, '
+             '+2 and +8 validation images), 06lr015 -0.078 pt (-4, -8 and -2). With 0.3 (session 14) and 0.1 '
+             '(session 3) behind it, 0.2 stays the peak of both.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
