@@ -20,7 +20,7 @@ RUNNER := $(PY) -m lib.runner --kernel $(KERNEL)
 
 .PHONY: setup test run-all outputs run smoke seeds bench report gpu-pack lint clean help
 help:
-	@echo "make setup | test | run-all [JOBS=2] | run NB=03 | smoke | seeds [SEEDS=5 JOBS=2] | bench | report | gpu-pack | lint | clean"
+	@echo "make setup | test [TEST_JOBS=2] | run-all [JOBS=2] | run NB=03 | smoke | seeds [SEEDS=5 JOBS=2] | bench | report | gpu-pack | lint | clean"
 
 setup: $(VENV)/.installed
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
@@ -35,8 +35,10 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install -q -r requirements.txt
 	touch $@
 
+# Tests in TEST_JOBS worker processes (pytest-xdist; 0 runs them in this one).
+TEST_JOBS ?= 2
 test:
-	$(PY) -m pytest
+	$(PY) -m pytest -n "$(TEST_JOBS)" --dist worksteal
 
 # Every notebook at full parameters, JOBS at a time; each runs even if another fails.
 run-all:
