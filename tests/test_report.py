@@ -320,12 +320,17 @@ def test_cpu_signature_tells_apart_processors_with_one_model_name():
 
 
 def test_bench_combines_rounds_by_the_median_of_every_pass():
-    run = dict(flops_per_image=1000, eval_images_per_second=10.0, peak_rss_mib=5.0)
+    run = dict(flops_per_image=1000, peak_rss_mib=5.0)
     a = dict(run, train_seconds_repeats=[1.0, 1.0, 4.0], train_images_per_second=100.0)
+    a.update(bench.eval_speed(10, [1.0, 3.0, 1.0]))
     b = dict(run, train_seconds_repeats=[2.0, 2.0, 2.0], train_images_per_second=50.0, peak_rss_mib=7.0)
+    b.update(bench.eval_speed(10, [3.0, 3.0, 0.5]))
+    assert a["eval_images_per_second"] == 10.0 and b["eval_images_per_second"] == 3.3
     row = bench.combine([a, b], images=100)
     assert row["train_seconds_repeats"] == [1.0, 1.0, 4.0, 2.0, 2.0, 2.0]
     assert row["train_images_per_second"] == 50.0  # median pass: 2 s for 100 images
+    assert row["eval_seconds_repeats"] == [1.0, 3.0, 1.0, 3.0, 3.0, 0.5]
+    assert row["eval_images_per_second"] == 5.0  # median pass: 2 s (1.0 and 3.0) for 10 images
     assert row["seconds_per_epoch"] == 1200.0 and row["peak_rss_mib"] == 7.0
     assert row["train_images_per_second_by_round"] == [100.0, 50.0]
     rows = [
