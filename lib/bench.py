@@ -4,10 +4,10 @@
 
 Each model is measured in a fresh process (so peak memory is its own), after a warm-up
 that traces the graph, in three timed passes of training and three of inference over random
-pixels (speed does not depend on the digits). The list of models is measured ``--rounds`` times, interleaved: this VM's speed
-drifts over minutes, and interleaving spreads the drift over every model, so
-that ratios between models (05 against the reference) hold; each figure is the median over
-all rounds' passes, and each round's own ratio is kept. It writes
+pixels (speed does not depend on the digits). The list of models is measured ``--rounds``
+times, interleaved: this VM's speed drifts over minutes, and interleaving spreads the drift
+over every model, so that ratios between models (05 against the reference) hold; each
+figure is the median over all rounds' passes, and each round's own ratio is kept. It writes
 ``outputs/bench/bench.json`` and ``bench.md``. Nothing here is a test: speed is reported,
 never asserted.
 """
@@ -135,7 +135,7 @@ def measure(name: str, images: int, eval_images: int) -> dict:
     xe = x[:eval_images]
     model.predict(xe[:1000], batch_size=1000, verbose=0)
     eval_seconds = []
-    for _ in range(REPEATS):  # one pass read as fast or a third slower, by chance: the median
+    for _ in range(REPEATS):  # passes fall in a fast or a slow group by chance: the median
         t = time.perf_counter()
         model.predict(xe, batch_size=1000, verbose=0)
         eval_seconds.append(round(time.perf_counter() - t, 3))
