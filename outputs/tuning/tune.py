@@ -331,8 +331,9 @@ if sys.argv[1:] == ['--summary']:
              'Both were stopped after three seeds, each with a higher mean validation loss: 05pad -0.056 pt (-11, '
              '-3 and +4 validation images), 06pad -0.250 pt (-25, -12 and -8). Padding lowered the training '
              'accuracy too (last epoch, seeds 1-3: 05pad 99.42-99.44 % against 05fill\'s 99.57-99.62 %; 06pad '
-             '99.29-99.34 % against 06mom\'s 99.47-99.53 %), and it cost time (median epochs of 16.9-17.7 s against '
-             '15.5-22.8 s for 05fill and 13.2-14.4 s for 06mom, one thread, two runs at a time, another day). '
+             '99.29-99.34 % against 06mom\'s 99.47-99.53 %), and it cost time (median epochs, one thread, two runs '
+             'at a time: 05pad 16.9-17.7 s against 15.5-22.8 s for 05fill, 06pad 15.8-16.5 s against 13.2-14.4 s '
+             'for 06mom, whose runs were made on other days). '
              'The unpadded maps end on 6x6, where every position of the last convolution sees nearly the whole '
              'digit; on 12x12 the GAP head also averages positions that see a corner of it or only background. '
              'No recipe changed.', '',
