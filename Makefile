@@ -11,7 +11,7 @@ SEEDS ?= 5
 # Notebooks trained side by side by run-all and seeds, the cores shared out (lib/runner.py).
 JOBS ?= 2
 export NB EPOCHS BATCH_SIZE SEED TRAIN_LIMIT DATA_PATH OUTPUT_DIR SEEDS JOBS
-SEED_NOTEBOOKS ?= 04 05 06 07
+SEED_NOTEBOOKS ?= 04 05 06 07 08
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 NAMES := $(basename $(notdir $(NOTEBOOKS)))

@@ -223,6 +223,12 @@ def candidates(name: str = "mnist") -> list[Path]:
     return [*found, keras_home / "datasets" / cache, *map(Path, system)]
 
 
+def _leftover(p: Path) -> bool:
+    """A folder without any file in it: Keras creates the Fashion-MNIST cache folder before
+    downloading into it, and leaves it empty when the download fails."""
+    return p.is_dir() and not any(f.is_file() for f in p.iterdir())
+
+
 def _download(name: str) -> Dataset:
     import keras
 
@@ -253,11 +259,14 @@ def load_dataset(
         raise DataError(f"unknown data set {name!r}; expected one of {sorted([*DATASETS, *ONLINE_ONLY])}")
     if path not in (None, ""):
         return read_path(path, name)
-    if name in DATASETS:
-        for p in candidates(name):
-            if p.exists():
-                return read_path(p, name)
-    tried = [str(p) for p in candidates(name)] if name in DATASETS else []
+    tried = []
+    for p in candidates(name) if name in DATASETS else []:
+        if _leftover(p):  # searched, not asked for: an empty folder is not a broken copy
+            tried.append(f"{p} (an empty folder, such as an offline Keras download leaves)")
+        elif p.exists():
+            return read_path(p, name)
+        else:
+            tried.append(str(p))
     if download:
         try:
             return _download(name)
@@ -266,9 +275,10 @@ def load_dataset(
         except Exception as e:  # no network, proxy, server down: all end the same way
             tried.append(f"keras download ({type(e).__name__}: {e})")
     env = DATASETS.get(name, ("DATA_PATH",))[0]
+    package = " or install Debian's dataset-fashion-mnist," if name == "fashion_mnist" else ""
     raise DataError(
         f"no {name} data found; tried: {'; '.join(tried) or 'nothing'}. Fix: pass "
-        f"DATA_PATH, set {env}, or go online once so Keras can download it"
+        f"DATA_PATH, set {env},{package} or go online once so Keras can download it"
     )
 
 

@@ -51,6 +51,30 @@ def test_nothing_found_lists_what_was_tried(monkeypatch, tmp_path):
     assert "DATA_PATH" in str(e.value) and "MNIST_PATH" in str(e.value)
 
 
+def test_an_empty_cache_folder_does_not_hide_the_next_place(arrays, monkeypatch, tmp_path):
+    # an offline Keras download leaves ~/.keras/datasets/fashion-mnist/ empty; the Debian copy
+    # after it in the search order must still be found, and the folder left as it was
+    import lib.data
+
+    system = synthetic.write_idx(tmp_path / "debian", arrays)
+    monkeypatch.setitem(
+        lib.data.DATASETS, "fashion_mnist", ("FASHION_MNIST_PATH", "fashion-mnist", (str(system),))
+    )
+    monkeypatch.delenv("FASHION_MNIST_PATH", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    leftover = tmp_path / "keras" / "datasets" / "fashion-mnist"
+    leftover.mkdir(parents=True)
+    assert load_dataset("fashion_mnist", download=False).source == str(system)
+    assert leftover.is_dir()
+    shutil.rmtree(system)
+    with pytest.raises(DataError) as e:
+        load_dataset("fashion_mnist", download=False)
+    assert f"{leftover} (an empty folder" in str(e.value) and "dataset-fashion-mnist" in str(e.value)
+    (leftover / "train-images-idx3-ubyte.gz").write_bytes(b"")  # a partial copy is an error
+    with pytest.raises(DataError, match="lacks the IDX files"):
+        load_dataset("fashion_mnist", download=False)
+
+
 def _save(path, arrays, **changes):
     return synthetic.write_npz(path, {**arrays, **changes})
 
