@@ -48,6 +48,8 @@ class Run:
     dataset: Dataset
     started: float
     extra: dict = field(default_factory=dict)  # more results for metrics.json (the ablation)
+    # The code that runs is the code at the start: a commit made during a long run is not it.
+    git: dict = field(default_factory=lambda: git_commit())
 
     @property
     def staging(self) -> Path:
@@ -246,7 +248,7 @@ class Run:
             "article": ARTICLE.get(self.name),
             **self.extra,
             "versions": versions(),
-            "git": git_commit(),
+            "git": self.git,
         }
         write_json(self.staging / "metrics.json", metrics)
         shutil.rmtree(self.staging / "state", ignore_errors=True)

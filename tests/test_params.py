@@ -52,3 +52,14 @@ def test_errors_come_before_any_file_is_written(start, tmp_path):
     with pytest.raises(ParameterError):
         start(EPOCHS=0)
     assert not (tmp_path / "out").exists() and not (tmp_path / "out.partial").exists()
+
+
+def test_metrics_name_the_commit_the_run_started_from(start, monkeypatch):
+    # a commit made while a run trains is not the code that trained it
+    import lib.run
+
+    monkeypatch.setattr(lib.run, "git_commit", lambda: {"commit": "at-start", "dirty": False})
+    run = start(EPOCHS=1, TRAIN_LIMIT=300)
+    monkeypatch.setattr(lib.run, "git_commit", lambda: {"commit": "later", "dirty": True})
+    model, result = run.train(run.build_model(), verbose=0)
+    assert run.finish(model, result)["git"] == {"commit": "at-start", "dirty": False}
