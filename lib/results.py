@@ -30,12 +30,14 @@ REFERENCES = [
 ]
 # The goals of the issues, checked by ``targets_table``: the epoch limit, and where the notebook's
 # own ``target`` (lib/experiments.py, as its ``budget``) must hold: for every seed, for one run
-# (08: the goal is of one run; its seeds show the spread); and the goal for the mean over seeds.
+# (08); and the goal for the mean over seeds.
 GOALS = {
     "04_dropout_schedule": dict(epochs=20, seeds=5, every_seed=True, mean=0.9945),
     "05_under_8k": dict(epochs=20, seeds=5, every_seed=True, mean=0.9945),
     "06_under_5k": dict(epochs=20, seeds=5, mean=0.994),
-    "08_fashion_mnist": dict(epochs=30, single=True),
+    # The issue asks 08 for one run; held to the mean over seeds as well, as 06 is, since its
+    # seed 0 is one draw of five (outputs/seeds).
+    "08_fashion_mnist": dict(epochs=30, single=True, seeds=5, mean=0.925),
 }
 GOALS_LINE = "The goals this repository set itself, checked against the runs in `outputs/`:"
 # Test accuracies are counts of 10,000 images: a goal met exactly must not fail on rounding.
