@@ -1,9 +1,10 @@
-"""Test-time augmentation: a model's prediction averaged over slightly rotated views of each image.
+"""Test-time augmentation: a model's prediction averaged over views of each image.
 
-The models train on digits rotated by up to ±7° (05) or ±10° (06), so a digit turned by a few
-degrees is one they have learnt to read. Averaging the softmax over the image and its two
-turns by ``±degrees`` (black corners, as in training) adds no parameter; it costs one
-forward pass per view. Backend-agnostic (``keras.ops``): it runs wherever the model runs.
+The MNIST models train on digits rotated by up to ±7° (05) or ±10° (06), so a digit turned by
+a few degrees is one they have learnt to read; 08 trains on mirrored clothes. Averaging the
+softmax over the image and its turns by ``±degrees`` (black corners, as in training) or its
+mirror image adds no parameter; it costs one forward pass per view. Backend-agnostic
+(``keras.ops``): it runs wherever the model runs.
 """
 
 from __future__ import annotations
@@ -36,16 +37,31 @@ def rotate(x: np.ndarray, degrees: float) -> np.ndarray:
     return keras.ops.convert_to_numpy(out)
 
 
-def views(degrees: float) -> list[float]:
-    """The angles averaged: the image itself, then ``±degrees``; 0 means the image alone."""
+def views(degrees: float = 0.0, flip: bool = False) -> list[str]:
+    """The views averaged, by name: the image itself, then its turns by ``±degrees`` and/or its
+    mirror image; ``views()`` is the image alone."""
     if not degrees >= 0:  # NaN too
-        raise ParameterError(f"tta_degrees={degrees!r}: expected 0 (no test-time augmentation) or more")
-    return [0.0] if not degrees else [0.0, float(degrees), -float(degrees)]
+        raise ParameterError(f"tta degrees={degrees!r}: expected 0 (no turned views) or more")
+    turns = [f"turned {d:+g}°" for d in (degrees, -degrees)] if degrees else []
+    return ["image", *turns, *(["mirrored"] if flip else [])]
 
 
-def predict(model: keras.Model, x: np.ndarray, degrees: float, batch_size: int = 1000) -> np.ndarray:
-    """Class probabilities averaged over ``views(degrees)``."""
-    probs = [model.predict(rotate(x, d), batch_size=batch_size, verbose=0) for d in views(degrees)]
+def view(x: np.ndarray, name: str) -> np.ndarray:
+    """One view of raw pixels (N, 28, 28, 1), by its name in ``views``."""
+    if name == "image":
+        return np.asarray(x, "float32")
+    if name == "mirrored":
+        return np.asarray(x, "float32")[:, :, ::-1]
+    if name.startswith("turned ") and name.endswith("°"):
+        return rotate(x, float(name[len("turned ") : -1]))
+    raise ValueError(f"unknown view {name!r}; expected one of 'image', 'turned +5°', 'mirrored'")
+
+
+def predict(
+    model: keras.Model, x: np.ndarray, degrees: float = 0.0, *, flip: bool = False, batch_size: int = 1000
+) -> np.ndarray:
+    """Class probabilities averaged over ``views(degrees, flip)``."""
+    probs = [model.predict(view(x, v), batch_size=batch_size, verbose=0) for v in views(degrees, flip)]
     return np.mean(probs, axis=0)
 
 

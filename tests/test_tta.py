@@ -28,10 +28,15 @@ def test_uncovered_corners_are_black():
 
 
 def test_views_and_their_checks():
-    assert tta.views(5) == [0.0, 5.0, -5.0]
-    assert tta.views(0) == [0.0]
-    with pytest.raises(ParameterError, match="tta_degrees=-1"):
+    assert tta.views(5) == ["image", "turned +5°", "turned -5°"]
+    assert tta.views(0) == ["image"] and tta.views(flip=True) == ["image", "mirrored"]
+    with pytest.raises(ParameterError, match="degrees=-1"):
         tta.views(-1)
+    x = _bar()
+    np.testing.assert_array_equal(tta.view(x, "mirrored"), x[:, :, ::-1])
+    np.testing.assert_array_equal(tta.view(x, "turned -5°"), tta.rotate(x, -5))
+    with pytest.raises(ValueError, match="unknown view 'upside down'"):
+        tta.view(x, "upside down")
 
 
 def test_predict_averages_the_softmax_over_the_views():
@@ -42,6 +47,8 @@ def test_predict_averages_the_softmax_over_the_views():
     want = np.mean([model.predict(tta.rotate(x, d), verbose=0) for d in (0, 4, -4)], axis=0)
     np.testing.assert_allclose(tta.predict(model, x, 4), want, rtol=1e-5)
     np.testing.assert_allclose(tta.predict(model, x, 0), model.predict(x, verbose=0), rtol=1e-6)
+    mirrored = (model.predict(x, verbose=0) + model.predict(x[:, :, ::-1], verbose=0)) / 2
+    np.testing.assert_allclose(tta.predict(model, x, flip=True), mirrored, rtol=1e-5)
 
 
 def test_scores_clip_as_keras_does():
