@@ -359,6 +359,10 @@ if sys.argv[1:] == ['--summary']:
              'training: the pairs are each model on the image alone and on the mean over the image and its mirror '
              'image; the script checks the single view against the validation accuracy its run logged). Its result '
              'is in 08flip.json and below.', '',
+             '08flip passed by far: +0.725 pt of validation accuracy over seeds 1-4 (+49, +43, +43 and +39 of 6,000 '
+             'validation images: every seed), a standard error of 0.034 pt and a lower validation loss on every seed '
+             '(mean -0.020). Every single view reproduced its run\'s logged validation accuracy. 08 predicts over '
+             'the image and its mirror image since, and its test runs follow.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
