@@ -15,6 +15,7 @@ import numpy as np
 import papermill
 import pytest
 
+from lib import tta
 from lib.experiments import EXPERIMENTS
 from lib.runner import run_one
 
@@ -75,9 +76,17 @@ def test_notebook_runs_on_tiny_data(path, synthetic_npz, tmp_path):
     model = keras.saving.load_model(out / metrics["model_file"], safe_mode=True)
     assert model.count_params() == metrics["params"]
     x = np.load(synthetic_npz)["x_test"][..., None]  # raw 0-255 pixels, no preprocessing
-    acc = float(np.mean(model.predict(x, verbose=0).argmax(1) == np.load(synthetic_npz)["y_test"]))
-    assert acc == pytest.approx(metrics["test_accuracy"], abs=1e-6)
+    y = np.load(synthetic_npz)["y_test"]
     config = EXPERIMENTS[path.stem]
+    single = float(np.mean(model.predict(x, verbose=0).argmax(1) == y))
+    if config.get("tta_degrees"):  # the recipe's prediction: the mean over the turned views
+        acc = float(np.mean(tta.predict(model, x, config["tta_degrees"]).argmax(1) == y))
+        assert metrics["tta"]["views_degrees"] == tta.views(config["tta_degrees"])
+        assert single == pytest.approx(metrics["tta"]["single_view_test_accuracy"], abs=1e-6)
+    else:
+        acc = single
+        assert "tta" not in metrics
+    assert acc == pytest.approx(metrics["test_accuracy"], abs=1e-6)
     assert metrics["dataset"] == config.get("dataset", "mnist")
     if "ablation" in config:  # the full recipe, then one row per variant, scored on validation
         names = [r["variant"] for r in metrics["ablation"]]

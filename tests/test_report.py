@@ -102,6 +102,28 @@ def test_seed_summary_and_report_from_metrics(tmp_path):
     assert results.replace_block(readme, table) == f"# x\n{results.BEGIN}\n{table}\n{results.END}\nrest\n"
 
 
+def test_tables_give_the_single_view_beside_a_prediction_over_turned_views():
+    runs = [_metrics("05_under_8k", a, seed=i) for i, a in enumerate([0.995, 0.994])]
+    for m, single in zip(runs, [0.993, 0.992], strict=True):
+        m["tta"] = {
+            "views_degrees": [0.0, 5.0, -5.0],
+            "val_accuracy": 0.99,
+            "val_loss": 0.02,
+            "single_view_test_accuracy": single,
+            "single_view_test_loss": 0.03,
+        }
+        jsonschema.validate(m, SCHEMA)
+    s = results.summarize_seeds(runs)
+    assert s["test_accuracy"] == [0.995, 0.994] and s["single_view_test_accuracy"] == [0.993, 0.992]
+    table = results.results_table(runs[:1], {"05_under_8k": s})
+    assert "| 05_under_8k ¹ | 7,602 | 2 | 99.50% |" in table
+    assert "05_under_8k: 99.30% with the image alone (seed 0)" in table
+    assert "05_under_8k 99.25% (mean)" in results.seeds_table({"05_under_8k": s})
+    assert "alone" in report.summary_markdown(runs[0]) and "¹" not in results.results_table(
+        [_metrics("04", 0.9)], {}
+    )
+
+
 def test_results_table_names_the_commits_when_runs_come_from_several():
     a, b = _metrics("04_dropout_schedule", 0.995), _metrics("05_under_8k", 0.994)
     a["git"] = b["git"] = {"commit": "a" * 40, "dirty": False}
