@@ -119,9 +119,12 @@ def test_tables_give_the_single_view_beside_a_prediction_over_turned_views():
     assert "| 05_under_8k ¹ | 7,602 | 2 | 99.50% |" in table
     assert "05_under_8k: 99.30% with the image alone (seed 0)" in table
     assert "05_under_8k 99.25% (mean)" in results.seeds_table({"05_under_8k": s})
-    assert "alone" in report.summary_markdown(runs[0]) and "¹" not in results.results_table(
-        [_metrics("04", 0.9)], {}
-    )
+    assert "alone" in report.summary_markdown(runs[0])
+    assert "¹" not in results.results_table([_metrics("04_dropout_schedule", 0.9)], {})
+    goals = {"05_under_8k": dict(epochs=20, seeds=2, every_seed=True, mean=0.9945)}
+    table = results.targets_table(runs[:1], {"05_under_8k": s}, goals)
+    assert "2 of 2, worst 99.400%; image alone: 0 of 2 | yes |" in table
+    assert "99.450% (standard error 0.050%); image alone: 99.250% | yes |" in table
 
 
 def test_results_table_names_the_commits_when_runs_come_from_several():
