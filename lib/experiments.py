@@ -47,7 +47,13 @@ EXPERIMENTS: dict[str, dict] = {
     # Weight decay 1e-3 with the model's dropout: 05drop_wd1e3 against 05lr02_wd, seeds 1-5.
     # Predicts each image as the mean over it and its ±5° turns (05tta against 05fill, seeds 1-5).
     "05_under_8k": dict(
-        ONE_CYCLE, model="under_8k", lr=0.2, weight_decay=1e-3, tta_degrees=5.0, budget=8_000, target=0.994
+        ONE_CYCLE,
+        model="under_8k",
+        lr=0.2,
+        weight_decay=1e-3,
+        tta=dict(degrees=5.0),
+        budget=8_000,
+        target=0.994,
     ),
     "06_under_5k": dict(
         ONE_CYCLE,
@@ -80,6 +86,8 @@ EXPERIMENTS: dict[str, dict] = {
         dataset="fashion_mnist",
         epochs=30,
         weight_decay=5e-4,
+        # Predicts each image as the mean over it and its mirror image (08flip, seeds 1-4).
+        tta=dict(flip=True),
         budget=15_000,
         target=0.925,
     ),

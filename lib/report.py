@@ -191,10 +191,9 @@ def summary_markdown(metrics: dict) -> str:
         ("epochs run", str(metrics["epochs"]), "–"),
         ("test accuracy of the saved model", f"{metrics['test_accuracy']:.2%}", "–"),
     ]
-    if metrics.get("tta"):  # the recipe predicts over turned views; the single view beside it
+    if metrics.get("tta"):  # the recipe predicts over several views; the image alone beside it
         t = metrics["tta"]
-        views = ", ".join(f"{d:+g}°" if d else "0°" for d in t["views_degrees"])
-        rows[-1] = (f"test accuracy of the saved model, mean over views {views}", rows[-1][1], "–")
+        rows[-1] = (f"test accuracy of the saved model, mean over: {', '.join(t['views'])}", rows[-1][1], "–")
         rows.append(("the same model on the image alone", f"{t['single_view_test_accuracy']:.2%}", "–"))
     rows += [
         ("saved weights", f"epoch {metrics['saved_epoch']} ({metrics['selection']})", "best epoch"),

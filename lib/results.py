@@ -93,7 +93,7 @@ def summarize_seeds(runs: list[dict], target: float | None = None) -> dict:
         "target": target,
         "seconds_per_epoch": float(np.mean([m["seconds_per_epoch"] for m in runs])),
         "commits": sorted({commit_of(m) for m in runs}),
-        # where the recipe predicts over turned views: the same models on the image alone
+        # where the recipe predicts over several views: the same models on the image alone
         **({"single_view_test_accuracy": single} if single and len(single) == len(runs) else {}),
     }
 
@@ -114,7 +114,8 @@ def results_table(metrics: list[dict], seeds: dict[str, dict]) -> str:
         if m.get("tta"):
             mark = " ¹"
             single = m["tta"]["single_view_test_accuracy"]
-            notes.append(f"{m['notebook']}: {single:.2%} with the image alone (seed 0)")
+            views = " and ".join(m["tta"]["views"][1:])
+            notes.append(f"{m['notebook']}: the image, {views}; {single:.2%} on the image alone")
         lines.append(
             f"| {m['notebook']}{mark} | {m['params']:,} | {m['epochs']} | {m['test_accuracy']:.2%} | "
             f"{over} | {m['best_val_accuracy']:.2%} | {m['seconds_per_epoch']:.1f} | "
@@ -123,9 +124,8 @@ def results_table(metrics: list[dict], seeds: dict[str, dict]) -> str:
     if notes:
         lines += [
             "",
-            "¹ Predicts each test image as the mean of its softmax over the image and the image turned "
-            "by ± a few degrees (`lib/tta.py`, the notebook's `tta_degrees`; chosen on the validation "
-            f"split): {'; '.join(notes)}.",
+            "¹ Predicts each test image as the mean of its softmax over several views of it (`lib/tta.py`, "
+            f"the notebook's `tta`, chosen on the validation split); seed 0: {' / '.join(notes)}.",
         ]
     note = provenance_note([(m["notebook"], commit_of(m)) for m in metrics])
     return "\n".join(lines) + (f"\n\n{note}" if note else "")
@@ -161,7 +161,7 @@ def targets_table(metrics: list[dict], seeds: dict[str, dict], goals: dict = GOA
             lines.append(f"| {name} | {g['seeds']} seeds (`make seeds`) | {n} | **no** |")
             continue
         acc = np.array(s["test_accuracy"])
-        # where the recipe predicts over turned views, what the same models score on the image alone
+        # where the recipe predicts over several views, what the same models score on the image alone
         alone = np.array(s.get("single_view_test_accuracy", []))
         if g.get("every_seed"):
             hit = int((acc >= target - _EPS).sum())
@@ -279,7 +279,7 @@ def seeds_table(seeds: dict[str, dict]) -> str:
     if notes:
         lines += [
             "",
-            f"¹ Mean over turned views; the same models on the image alone: {'; '.join(notes)} (mean).",
+            f"¹ Mean over several views; the same models on the image alone: {'; '.join(notes)} (mean).",
         ]
     return "\n".join(lines)
 

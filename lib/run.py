@@ -217,12 +217,12 @@ class Run:
         model.save(model_path)
         saved = keras.saving.load_model(model_path, safe_mode=True)
         test_loss, test_acc = saved.evaluate(self.data.x_test, self.data.y_test, batch_size=1000, verbose=0)
-        degrees = self.config.get("tta_degrees", 0.0)
-        if degrees:  # the recipe predicts with its turned views: that is its test accuracy
-            test = tta.scores(tta.predict(saved, self.data.x_test, degrees), self.data.y_test)
-            val = tta.scores(tta.predict(saved, self.data.x_val, degrees), self.data.y_val)
+        views = self.config.get("tta")
+        if views:  # the recipe predicts over its views: that is its test accuracy
+            test = tta.scores(tta.predict(saved, self.data.x_test, **views), self.data.y_test)
+            val = tta.scores(tta.predict(saved, self.data.x_val, **views), self.data.y_val)
             self.extra["tta"] = {
-                "views_degrees": tta.views(degrees),
+                "views": tta.views(**views),
                 "val_accuracy": val["accuracy"],
                 "val_loss": val["loss"],
                 "single_view_test_accuracy": float(test_acc),
@@ -279,8 +279,8 @@ class Run:
 
     def predictions(self, model: keras.Model) -> np.ndarray:
         """Class probabilities on the test set (for the confusion matrix and error grid), as
-        the recipe predicts: over its turned views where it has ``tta_degrees``."""
-        return tta.predict(model, self.data.x_test, self.config.get("tta_degrees", 0.0))
+        the recipe predicts: over its views where it has ``tta``."""
+        return tta.predict(model, self.data.x_test, **self.config.get("tta", {}))
 
 
 def _ablation_row(name: str, model: keras.Model, result: TrainResult) -> dict:

@@ -79,9 +79,9 @@ def test_notebook_runs_on_tiny_data(path, synthetic_npz, tmp_path):
     y = np.load(synthetic_npz)["y_test"]
     config = EXPERIMENTS[path.stem]
     single = float(np.mean(model.predict(x, verbose=0).argmax(1) == y))
-    if config.get("tta_degrees"):  # the recipe's prediction: the mean over the turned views
-        acc = float(np.mean(tta.predict(model, x, config["tta_degrees"]).argmax(1) == y))
-        assert metrics["tta"]["views_degrees"] == tta.views(config["tta_degrees"])
+    if config.get("tta"):  # the recipe's prediction: the mean over its views
+        acc = float(np.mean(tta.predict(model, x, **config["tta"]).argmax(1) == y))
+        assert metrics["tta"]["views"] == tta.views(**config["tta"])
         assert single == pytest.approx(metrics["tta"]["single_view_test_accuracy"], abs=1e-6)
     else:
         acc = single
