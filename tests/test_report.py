@@ -179,6 +179,9 @@ def test_targets_table_says_which_goal_is_met_without_rounding_a_miss_into_a_hit
     assert "| 08_fashion_mnist | test accuracy ≥ 92.500% | 92.520% | yes |" in table
     assert "| 08_fashion_mnist | mean of 5 seeds ≥ 92.500% | 92.388% (standard error" in table
     assert table.endswith("| **no** |")
+    f[0]["tta"] = {"single_view_test_accuracy": 0.9201}
+    table = results.targets_table([f[0]], {"08_fashion_mnist": results.summarize_seeds(f)}, goals)
+    assert "| 08_fashion_mnist | test accuracy ≥ 92.500% | 92.520%; image alone: 92.010% | yes |" in table
 
 
 def test_time_to_target_reads_the_first_epoch_at_target():
