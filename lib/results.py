@@ -114,8 +114,9 @@ def results_table(metrics: list[dict], seeds: dict[str, dict]) -> str:
         if m.get("tta"):
             mark = " ¹"
             single = m["tta"]["single_view_test_accuracy"]
-            views = " and ".join(m["tta"]["views"][1:])
-            notes.append(f"{m['notebook']}: the image, {views}; {single:.2%} on the image alone")
+            notes.append(
+                f"{m['notebook']} averages {', '.join(m['tta']['views'])}; {single:.2%} on the image alone"
+            )
         lines.append(
             f"| {m['notebook']}{mark} | {m['params']:,} | {m['epochs']} | {m['test_accuracy']:.2%} | "
             f"{over} | {m['best_val_accuracy']:.2%} | {m['seconds_per_epoch']:.1f} | "
@@ -125,7 +126,7 @@ def results_table(metrics: list[dict], seeds: dict[str, dict]) -> str:
         lines += [
             "",
             "¹ Predicts each test image as the mean of its softmax over several views of it (`lib/tta.py`, "
-            f"the notebook's `tta`, chosen on the validation split); seed 0: {' / '.join(notes)}.",
+            f"the notebook's `tta`, chosen on the validation split). Seed 0: {'; '.join(notes)}.",
         ]
     note = provenance_note([(m["notebook"], commit_of(m)) for m in metrics])
     return "\n".join(lines) + (f"\n\n{note}" if note else "")

@@ -117,7 +117,7 @@ def test_tables_give_the_single_view_beside_a_prediction_over_turned_views():
     assert s["test_accuracy"] == [0.995, 0.994] and s["single_view_test_accuracy"] == [0.993, 0.992]
     table = results.results_table(runs[:1], {"05_under_8k": s})
     assert "| 05_under_8k ¹ | 7,602 | 2 | 99.50% |" in table
-    assert "05_under_8k: the image, turned +5° and turned -5°; 99.30% on the image alone" in table
+    assert "05_under_8k averages image, turned +5°, turned -5°; 99.30% on the image alone" in table
     assert "05_under_8k 99.25% (mean)" in results.seeds_table({"05_under_8k": s})
     assert "alone" in report.summary_markdown(runs[0])
     assert "¹" not in results.results_table([_metrics("04_dropout_schedule", 0.9)], {})
