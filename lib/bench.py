@@ -270,6 +270,15 @@ def from_outputs(outputs: Path = ROOT / "outputs") -> dict:
     }
     run_all_path = outputs / "run_all.json"
     run_all = json.loads(run_all_path.read_text()) if run_all_path.exists() else None
+    if run_all:  # the processor it ran on, as its notebooks recorded it: run-alls move between VMs
+        cpus = set()
+        for name in run_all.get("notebook_seconds", {}):
+            path = outputs / name / "metrics.json"
+            if path.exists():
+                v = json.loads(path.read_text()).get("versions", {})
+                if v.get("processor"):
+                    cpus.add((v["processor"], v.get("cpu")))
+        run_all = {**run_all, "processor": list(cpus.pop()) if len(cpus) == 1 else None}
     return {
         "run_all": run_all,
         "run_all_seconds": run_all["total_seconds"] if run_all else None,
@@ -327,12 +336,21 @@ def markdown(report: dict) -> str:
         + f", peak {report['machine']['peak_derivation']} = "
         f"{report['machine']['peak_fp32_gflops']} GFLOP/s. Versions: {report['versions']}. "
         f"Threads: {report['threads']}.",
-        f"Last `make run-all`: {ra.get('total_seconds', '–')} s in all; per notebook "
+        f"Last `make run-all`: {ra.get('total_seconds', '–')} s in all{_where(report)}; per notebook "
         f"{ra.get('notebook_seconds', '–')}.",
         f"Time to 99.40 % test accuracy (read only): {report['time_to_target']}.",
     ]
     goals = speed_goals(report)
     return "\n".join(lines + ([f"Speed goals on this machine: {goals}."] if goals else []))
+
+
+def _where(report: dict) -> str:
+    """Where the last run-all ran, flagged when that is not the machine the rows were measured on."""
+    cpu = (report.get("run_all") or {}).get("processor")
+    if not cpu:
+        return ""
+    same = [report["machine"].get("processor"), report["machine"].get("cpu")] == list(cpu)
+    return f", on {cpu[0]} ({cpu[1]})" + ("" if same else ": **not the machine of the rows above**")
 
 
 def _percent(share: float) -> str:
@@ -363,7 +381,10 @@ def speed_goals(report: dict) -> str:
         bound = (
             f" (the best split of its notebooks over {jobs} lanes: {split[0] / 60:.1f} min)" if split else ""
         )
-        goals.append(f"`make run-all` in ≤ 30 minutes: {total / 60:.1f} min{bound}, {_met(total <= 1800)}")
+        where = _where(report)
+        goals.append(
+            f"`make run-all` in ≤ 30 minutes: {total / 60:.1f} min{bound}{where}, {_met(total <= 1800)}"
+        )
     return "; ".join(goals)
 
 

@@ -195,6 +195,7 @@ def test_time_to_target_reads_the_first_epoch_at_target():
 def test_bench_refresh_quotes_the_last_run_all_and_keeps_the_measurements(tmp_path):
     m = _metrics("05_under_8k", 0.995)
     m["epoch_seconds"], m["history"]["test_accuracy"] = [2.0, 3.0], [0.99, 0.995]
+    m["versions"].update(processor="Xeon", cpu="family 6")
     (tmp_path / "05_under_8k").mkdir()
     (tmp_path / "05_under_8k" / "metrics.json").write_text(json.dumps(m))
     run_all = {"notebook_seconds": {"05_under_8k": 9.0}, "total_seconds": 9.0}
@@ -224,9 +225,16 @@ def test_bench_refresh_quotes_the_last_run_all_and_keeps_the_measurements(tmp_pa
     (folder / "bench.json").write_text(json.dumps(old))
     assert bench.refresh(folder, tmp_path)
     new = json.loads((folder / "bench.json").read_text())
-    assert new["models"] == [row] and new["run_all"] == run_all and new["run_all_seconds"] == 9.0
+    assert new["models"] == [row] and new["run_all_seconds"] == 9.0
+    assert new["run_all"] == {**run_all, "processor": ["Xeon", "family 6"]}  # as its notebooks recorded
     assert new["time_to_target"] == {"05_under_8k": 5.0}
-    assert "Last `make run-all`: 9.0 s" in (folder / "bench.md").read_text()
+    text = (folder / "bench.md").read_text()
+    assert (
+        "Last `make run-all`: 9.0 s in all, on Xeon (family 6): **not the machine of the rows above**" in text
+    )
+    old["machine"].update(processor="Xeon", cpu="family 6")  # measured where run-all ran: no flag
+    (folder / "bench.json").write_text(json.dumps(old))
+    assert bench.refresh(folder, tmp_path) and "above" not in (folder / "bench.md").read_text()
 
 
 @pytest.mark.parametrize("folder", ["bench", "bench/one-thread"])
