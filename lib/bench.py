@@ -39,6 +39,7 @@ REFERENCE = "keras-io-mnist-convnet"
 UNFUSED = "05_under_8k (Keras BatchNorm)"  # without lib/fast_batchnorm.py
 KERAS_CONV = "01_vanilla (Keras convolution)"  # without lib/fast_conv.py
 NO_DROPOUT = "05_under_8k (no dropout)"  # what 05's dropout costs in speed
+ONE_STEP = "05_under_8k (one step per call)"  # what steps_per_execution saves
 EPOCH_IMAGES = 60_000
 REPEATS = 3  # timed passes per model; the median is reported, the spread kept
 FLOPS_PER_CYCLE = 64  # fp32, AVX-512: 16 lanes x 2 (FMA) x 2 FMA units per core
@@ -87,15 +88,17 @@ def bench_model(name: str) -> tuple[keras.Model, int]:
     """The compiled model behind a bench row's name, and its training batch size."""
     from lib.experiments import experiment
     from lib.models import build_model
-    from lib.training import LOSS, make_optimizer
+    from lib.training import LOSS, make_optimizer, steps_per_execution
+
+    calls = dict(steps_per_execution=1 if name == ONE_STEP else steps_per_execution())  # as training compiles
 
     if name == REFERENCE:
         model = reference_model()
-        model.compile("adam", LOSS, metrics=["accuracy"])
+        model.compile("adam", LOSS, metrics=["accuracy"], **calls)
         return model, 128
     cfg = experiment(name.split(" ")[0])
     model = build_model(cfg["model"], **({"dropout": 0.0} if name == NO_DROPOUT else {}))
-    model.compile(make_optimizer(cfg["lr"] or 0.01), LOSS, metrics=["accuracy"])
+    model.compile(make_optimizer(cfg["lr"] or 0.01), LOSS, metrics=["accuracy"], **calls)
     return model, cfg["batch_size"]
 
 
@@ -398,7 +401,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--images", type=int, default=12_800, help="training images timed per model")
     ap.add_argument("--eval-images", type=int, default=10_000)
-    ap.add_argument("--models", default=",".join([*EXPERIMENTS, UNFUSED, NO_DROPOUT, KERAS_CONV, REFERENCE]))
+    ap.add_argument(
+        "--models", default=",".join([*EXPERIMENTS, UNFUSED, NO_DROPOUT, ONE_STEP, KERAS_CONV, REFERENCE])
+    )
     ap.add_argument("--output", type=Path, default=ROOT / "outputs" / "bench")
     ap.add_argument(
         "--threads",

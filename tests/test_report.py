@@ -10,7 +10,7 @@ import jsonschema
 import keras
 import pytest
 
-from lib import bench, report, results
+from lib import bench, report, results, training
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "lib" / "metrics.schema.json").read_text())
@@ -335,6 +335,12 @@ def test_bench_times_05_without_its_dropout_as_a_separate_row():
 
     assert dropouts("05_under_8k") == 3 and dropouts(bench.NO_DROPOUT) == 0
     assert bench.bench_model(bench.NO_DROPOUT)[0].count_params() == 7602
+
+
+def test_bench_times_05_at_one_step_per_call_as_a_separate_row():
+    model, _ = bench.bench_model(bench.ONE_STEP)
+    assert model.steps_per_execution == 1 and model.count_params() == 7602
+    assert bench.bench_model("05_under_8k")[0].steps_per_execution == training.steps_per_execution()
 
 
 def test_bench_peak_counts_the_fma_width_the_processor_has():

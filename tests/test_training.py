@@ -46,6 +46,18 @@ def test_the_tf_data_feed_trains_exactly_like_arrays(arrays, tmp_path, monkeypat
     assert piped.history == plain.history
 
 
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="measured and set on TensorFlow only")
+def test_many_steps_per_call_train_exactly_like_one(arrays, tmp_path, monkeypatch):
+    # 63 steps: one full call of 32 and a shorter one
+    kw = dict(name="regularized", schedule="onecycle", batch_size=16)
+    model, many = _train(arrays, tmp_path / "many", **kw)
+    assert model.steps_per_execution == training.steps_per_execution() > 1
+    monkeypatch.setattr(training, "steps_per_execution", lambda: 1)
+    model, one = _train(arrays, tmp_path / "one", **kw)
+    assert model.steps_per_execution == 1
+    assert many.history == one.history  # bit for bit, dropout and rotations included
+
+
 def test_validation_only_runs_never_read_the_test_set(arrays, tmp_path):
     data = split(arrays)
     data.x_test = data.x_test[:0]  # any read of the test set would fail on an empty array
