@@ -245,13 +245,14 @@ def machine(info: str | None = None) -> dict:
     avx512 = " avx512f" in info and not amd_256
     per_cycle = FLOPS_PER_CYCLE if avx512 else 32
     width = "AVX-512" if avx512 else "256-bit FMA units" if amd_256 else "AVX2"
+    clock = f"{ghz:.2f}" if ghz else "unknown"  # /proc/cpuinfo's MHz reads 2599.998
     return {
         "processor": processor(info),
         "cpu": cpu_signature(info),
         "cores": cores,
         "ghz": ghz,
         "peak_fp32_gflops": round(cores * ghz * per_cycle, 1) if ghz else None,
-        "peak_derivation": f"{cores} cores x {ghz} GHz x {per_cycle} fp32 FLOP/cycle "
+        "peak_derivation": f"{cores} cores x {clock} GHz x {per_cycle} fp32 FLOP/cycle "
         f"({width}, FMA, two FMA units per core assumed)",
         "platform": platform.platform(),
     }
