@@ -41,8 +41,9 @@ def intra_op_threads() -> int | None:
 def steps_per_execution() -> int:
     """Batches per call into the compiled step: on TensorFlow 32, so that Python dispatches
     a graph loop over 32 batches rather than each batch (``make bench`` times 05 both ways).
-    The numbers stay the same bit for bit (tests/test_training.py). PyTorch takes only 1;
-    JAX was not measured.
+    The numbers stay the same bit for bit (tests/test_training.py). Keras on JAX runs the
+    steps of a call one by one from Python anyway (on a CPU: the same numbers, no faster);
+    PyTorch takes only 1.
     """
     return 32 if keras.backend.backend() == "tensorflow" else 1
 
