@@ -412,6 +412,13 @@ if sys.argv[1:] == ['--summary']:
              '(seed 99, not a candidate run) an epoch of 05 took 16.5 s against 12.1-13.0 s with ReLU (GELU 19.9 s, '
              'hard SiLU 16.7 s, leaky ReLU 13.5 s). Should one pass, its adoption and test runs follow, and make bench '
              'measures what it costs.', '',
+             'Neither passed; no recipe changed. 05silu: +0.017 pt over five seeds (+2, +5, +5, -3 and -4 validation '
+             'images), a standard error of 0.032 pt and a lower mean validation loss (-0.0006); after three seeds it '
+             'had stood at +0.067 pt, as 05grow had at +0.106 pt in session 15, and again the last two seeds took it '
+             'back. 06silu stopped after three (-0.033 pt: -6, -6 and +6, the loss about level). The premise did not '
+             'hold either: a look at the saved seed-0 models of 05 and 06 (3,000 of their own validation images) '
+             'found no ReLU channel that never fires, in any layer; the least active fire on 15-20 % of positions. '
+             'BatchNorm before each ReLU keeps every channel in use.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
