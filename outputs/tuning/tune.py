@@ -434,6 +434,7 @@ if sys.argv[1:] == ['--summary']:
              '|---|---|---|---:|---:|---:|---:|---:|']
     by = {(r['name'], r['seed']): r for r in rows if len(r['val']) == 20}
     paired = []  # (mean gain, its standard error, variant, seeds) for variants with three seeds or more
+    loss_gain = {}  # session 20: each variant's mean change in validation loss, for the table at the top
     # 04rot and 05wd became the recipes: their runs are 04now's and 05now's seeds 1-2
     for v in sorted({r['name'] for r in rows} - {'04now', '05now', '06now', '04rot', '05wd', '04cur'}):
         base = BASELINE.get(v, v[:2] + 'now')
@@ -450,6 +451,7 @@ if sys.argv[1:] == ['--summary']:
                      f"{100 * m:+.3f} | {se} | {sum(loss) / len(loss):.4f} | {sum(d_loss) / len(d_loss):+.4f} |")
         if len(seeds) >= 3:
             paired.append((100 * m, 100 * statistics.stdev(d_acc) / len(seeds) ** 0.5, v, len(seeds)))
+        loss_gain[v] = sum(d_loss) / len(d_loss)
     # session 12: how large a gain five paired seeds on 6,000 validation images can confirm
     five = [(m, se, v) for m, se, v, n in paired if n == 5]
     med = statistics.median(s for _, s, _ in five)
@@ -468,23 +470,18 @@ if sys.argv[1:] == ['--summary']:
               "adopted ones, with what the paired seeds measured:",
               '', '| variant | what changed | seeds | Δ val. acc. (pt) | its std. error | Δ val. loss | '
               'passes the rule of sessions 11-20 |', '|---|---|---:|---:|---:|---:|---|']
-    table = {line.split(' | ')[0][2:]: line.split(' | ') for line in lines if line.startswith('| ')}
 
-    def passes(gain, se, d_loss):  # the seeds column says over how many seeds
-        return 'yes' if gain >= 0.03 and gain >= 2 * se and d_loss <= 0 else 'no'
+    def row(v, what, n, gain, se, d_loss):  # the rule of sessions 11-20, from its three figures
+        ok = 'yes' if gain >= 0.03 and gain >= 2 * se and d_loss <= 0 else 'no'
+        return f"| {v} | {what} | {n} | {gain:+.3f} | {se:.3f} | {d_loss:+.4f} | {ok} |"
 
-    for v in sorted(ADOPTED):
-        row = table[v]
-        gain, se, d_loss, n = float(row[4]), float(row[5]), float(row[7].rstrip(' |')), len(row[2].split(','))
-        glance.append(f"| {v} | {ADOPTED_WHAT[v]} | {n} | {row[4]} | {row[5]} | {row[7].rstrip(' |')} | "
-                      f"{passes(gain, se, d_loss)} |")
+    glance += [row(v, ADOPTED_WHAT[v], n, m, se, loss_gain[v]) for m, se, v, n in sorted(paired, key=lambda p: p[2])
+               if v in ADOPTED]
     flip = json.loads((HERE / '08flip.json').read_text())['rows']
     gains = [100 * (r['mirrored']['accuracy'] - r['alone']['accuracy']) for r in flip]
     losses = [r['mirrored']['loss'] - r['alone']['loss'] for r in flip]
-    flip_se = statistics.stdev(gains) / len(gains) ** 0.5
-    glance.append(f"| 08flip | 08: each prediction averaged over the image and its mirror image | {len(flip)} | "
-                  f"{statistics.mean(gains):+.3f} | {flip_se:.3f} | {statistics.mean(losses):+.4f} | "
-                  f"{passes(statistics.mean(gains), flip_se, statistics.mean(losses))} |")
+    glance.append(row('08flip', '08: each prediction averaged over the image and its mirror image', len(flip),
+                      statistics.mean(gains), statistics.stdev(gains) / len(gains) ** 0.5, statistics.mean(losses)))
     glance += ['', 'None of the rest (augmentations, widths, depths, schedules, optimizers, losses, activations, '
                'weight averaging, test-time views of the digits) raised the mean validation accuracy by clearly more '
                'than its noise, and some lowered it: the table and figure below give every one, the paragraphs '
