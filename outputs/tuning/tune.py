@@ -15,7 +15,7 @@ BASELINE = {'05deskew': '05fill', '06deskew': '06mom', '05silu': '05fill', '06si
             '06b16': '06lr02_wd', '05pool1': '05lr02_wd', '05bs64_wd': '05lr02_wd', '06bs64_wd': '06lr02_wd', '04bs64': '04now'}
 # session 15: for gains.png; the variants that became recipes by the rules above, and those that were a
 # fix (05fill, 06fill) or a measurement (06norot) rather than a candidate
-ADOPTED = {'04rot_wd', '05lr02_wd', '06lr02_wd', '06b16', '05drop_wd1e3', '06rot10', '06mom'}
+ADOPTED = {'04rot_wd', '05lr02_wd', '06lr02_wd', '06b16', '05drop_wd1e3', '06rot10', '06mom', '06deskew'}
 NOT_CANDIDATES = {'05fill', '06fill', '06norot'}
 # session 20: what each adopted change did, for the table at the top of TUNING.md
 ADOPTED_WHAT = {
@@ -26,6 +26,7 @@ ADOPTED_WHAT = {
     '05drop_wd1e3': '05: dropout 0.05 after the three convolutions past the transition, weight decay 1e-3',
     '06rot10': '06: rotations of up to ±10° instead of ±7°',
     '06mom': '06: momentum cycled 0.95 -> 0.85 -> 0.95 against the one-cycle rate',
+    '06deskew': '06: every digit deskewed first (lib/deskew.py)',
 }
 
 def plot_gains(paired, path):
