@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import keras
 from keras import layers
 
+from lib.deskew import Deskew
 from lib.elastic import RandomElastic
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
@@ -18,10 +19,17 @@ MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 BACKGROUND = -MNIST_MEAN / MNIST_STD
 
 
-def scaled_input(shape: tuple[int, int, int] = (28, 28, 1)) -> tuple[keras.KerasTensor, keras.KerasTensor]:
-    """Raw pixels 0-255 in, standardised pixels out: the saved model needs no preprocessing."""
+def scaled_input(
+    shape: tuple[int, int, int] = (28, 28, 1), *, deskew: bool = False
+) -> tuple[keras.KerasTensor, keras.KerasTensor]:
+    """Raw pixels 0-255 in, standardised pixels out: the saved model needs no preprocessing.
+
+    ``deskew``: then each image sheared upright (lib/deskew.py), in training and at inference.
+    """
     inputs = keras.Input(shape, name="pixels")
     x = layers.Rescaling(1 / (255 * MNIST_STD), offset=-MNIST_MEAN / MNIST_STD, name="scale")(inputs)
+    if deskew:
+        x = Deskew(background=BACKGROUND, name="deskew")(x)
     return inputs, x
 
 
