@@ -340,7 +340,8 @@ def write_report(outputs: Path = ROOT / "outputs") -> str:
                 "",
                 "One seed per row: a difference of a tenth of a point can change sign with the seed "
                 "or the processor. `outputs/tuning/TUNING.md` measures some of these changes over "
-                "seeds 1-5 (for 06's rotations: 06norot against 06rot10).",
+                "seeds 1-5 (for 06's rotations: 06norot against 06rot10; for its deskewing: 06deskew "
+                "against 06mom).",
                 "",
             ]
     (outputs / "REPORT.md").write_text("\n".join(parts))
