@@ -1,7 +1,7 @@
 """Moment-based deskewing of digits, as a Keras layer without weights.
 
-Writers slant their digits; a model of a few thousand parameters spends some of them on
-telling a slanted 1 from a 7. The classic MNIST preprocessing (LeCun's table lists it
+Writers slant their digits, and a model of a few thousand parameters must learn every
+slant it meets. The classic MNIST preprocessing (LeCun's table lists it
 beside many classifiers) shears each image so that its ink has no slant: the ink-weighted
 covariance of row and column, over the ink's row variance, becomes 0, and the centre of
 ink moves to the middle of the image. It is part of the model, in training and at
@@ -19,7 +19,7 @@ def slant_and_centre(ink):
     """Per image of ``ink`` (batch, height, width; non-negative weights): the slant (columns
     per row) and the centre of ink (row, column)."""
     h, w = ink.shape[1], ink.shape[2]
-    total = ops.sum(ink, axis=(1, 2)) + 1e-6  # an empty image: no slant, no move
+    total = ops.sum(ink, axis=(1, 2)) + 1e-6  # an empty image: no division by zero, nothing to move
     rows = ops.reshape(ops.arange(h, dtype="float32"), (1, h, 1))
     cols = ops.reshape(ops.arange(w, dtype="float32"), (1, 1, w))
     cr = ops.sum(ink * rows, axis=(1, 2)) / total
