@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from lib.blocks import BACKGROUND
+from lib.blocks import BACKGROUND, MNIST_MEAN, MNIST_STD
 from lib.deskew import Deskew, slant_and_centre
 
 
@@ -35,7 +35,7 @@ def test_a_leaning_stroke_comes_out_upright_and_centred_with_its_ink(slant):
 def test_the_background_is_what_counts_as_no_ink_and_what_fills():
     # after scaled_input a blank pixel is BACKGROUND, not 0
     raw = stroke(0.3)
-    x = raw / (255 * 0.3081) - 0.1307 / 0.3081
+    x = raw / (255 * MNIST_STD) - MNIST_MEAN / MNIST_STD
     y = np.asarray(Deskew(background=BACKGROUND)(x))
     assert abs(measured(y, BACKGROUND)[0][0]) < 0.02
     assert y.min() == pytest.approx(BACKGROUND, abs=1e-5)
