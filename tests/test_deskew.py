@@ -59,18 +59,19 @@ def test_a_negative_slant_limit_is_refused():
         Deskew(max_slant=-1.0)
 
 
-def test_06_deskews_and_its_saved_model_loads_with_lib_deskew_imported(tmp_path):
+@pytest.mark.parametrize("name", ["under_8k", "under_5k"])
+def test_05_and_06_deskew_and_their_saved_models_load_with_lib_deskew_imported(tmp_path, name):
     import subprocess
     import sys
 
     from lib import ROOT
     from lib.models import build_model
 
-    assert "deskew" in [layer.name for layer in build_model("under_5k").layers]
-    assert "deskew" not in [layer.name for layer in build_model("under_5k", deskew=False).layers]
-    assert build_model("under_5k").count_params() == build_model("under_5k", deskew=False).count_params()
+    assert "deskew" in [layer.name for layer in build_model(name).layers]
+    assert "deskew" not in [layer.name for layer in build_model(name, deskew=False).layers]
+    assert build_model(name).count_params() == build_model(name, deskew=False).count_params()
     x = np.concatenate([stroke(0.3), stroke(-0.2, 12.0)])
-    model = build_model("under_5k", seed=0)
+    model = build_model(name, seed=0)
     model.save(tmp_path / "m.keras")
     np.save(tmp_path / "x.npy", x)
     np.save(tmp_path / "p.npy", model.predict(x, verbose=0))
