@@ -67,8 +67,9 @@ EXPERIMENTS: dict[str, dict] = {
             dict(name="flatten head instead of GAP", model=dict(head="flatten")),
         ],
     ),
-    # 05's recipe before 05drop_wd1e3 (weight decay 5e-4, no dropout): the comparison with 05
-    # is of the architecture plus those two settings, which were tuned for 05 alone
+    # 05's recipe before 05drop_wd1e3 (weight decay 5e-4, no dropout) and 05deskewr (no
+    # deskewing): the comparison with 05 is of the architecture plus those changes, which were
+    # chosen for 05 alone
     "07_skip_connections": dict(
         ONE_CYCLE, model="residual_8k", lr=0.2, weight_decay=5e-4, budget=8_000, target=0.994
     ),
