@@ -274,7 +274,9 @@ def from_outputs(outputs: Path = ROOT / "outputs") -> dict:
     }
     run_all_path = outputs / "run_all.json"
     run_all = json.loads(run_all_path.read_text()) if run_all_path.exists() else None
-    if run_all:  # the processor it ran on, as its notebooks recorded it: run-alls move between VMs
+    if run_all and not run_all.get("processor"):
+        # a record without its processor (before session 21): as its notebooks recorded it, where
+        # they all agree; run-alls move between VMs, and a notebook may have run again since
         cpus = set()
         for name in run_all.get("notebook_seconds", {}):
             path = outputs / name / "metrics.json"
@@ -351,8 +353,8 @@ def markdown(report: dict) -> str:
 def _where(report: dict) -> str:
     """Where the last run-all ran, flagged when that is not the machine the rows were measured on."""
     cpu = (report.get("run_all") or {}).get("processor")
-    if not cpu:
-        return ""
+    if not cpu:  # its notebooks' outputs name more than one processor and the record none
+        return ", on a processor its record does not name: **perhaps not the machine of the rows above**"
     same = [report["machine"].get("processor"), report["machine"].get("cpu")] == list(cpu)
     return f", on {cpu[0]} ({cpu[1]})" + ("" if same else ": **not the machine of the rows above**")
 

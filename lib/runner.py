@@ -264,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     tasks = [(name, by_name[name], params) for name in order]
     times, failed = run_many(tasks, args.output_root, args.kernel, jobs, args.executor)
     if args.timings:
+        from lib.report import cpu_signature, processor
+
         record = {
             "notebook_seconds": {nb.stem: times[nb.stem] for nb in notebooks if nb.stem in times},
             "total_seconds": round(time.time() - started, 1),
@@ -271,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             "threads_per_job": os.environ.get("TF_NUM_INTRAOP_THREADS", "TensorFlow's default"),
             "failed": failed,
             "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            # where it ran, as each notebook's metrics.json names its processor (lib/bench.py reads it)
+            "processor": [processor(), cpu_signature()],
         }
         args.timings.parent.mkdir(parents=True, exist_ok=True)
         args.timings.write_text(json.dumps(record, indent=1) + "\n")

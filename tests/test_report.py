@@ -235,6 +235,23 @@ def test_bench_refresh_quotes_the_last_run_all_and_keeps_the_measurements(tmp_pa
     old["machine"].update(processor="Xeon", cpu="family 6")  # measured where run-all ran: no flag
     (folder / "bench.json").write_text(json.dumps(old))
     assert bench.refresh(folder, tmp_path) and "above" not in (folder / "bench.md").read_text()
+    # a notebook run again elsewhere since: its outputs name two processors, the old record none
+    other = {**m, "notebook": "06_under_5k", "versions": {**m["versions"], "cpu": "family 6, stepping 8"}}
+    (tmp_path / "06_under_5k").mkdir()
+    (tmp_path / "06_under_5k" / "metrics.json").write_text(json.dumps(other))
+    run_all["notebook_seconds"]["06_under_5k"] = 9.0
+    (tmp_path / "run_all.json").write_text(json.dumps(run_all))
+    assert bench.refresh(folder, tmp_path) and new_run_all(folder)["processor"] is None
+    text = (folder / "bench.md").read_text()
+    assert "a processor its record does not name: **perhaps not the machine" in text
+    # a record that names its processor (make run-all since session 21) is believed over the outputs
+    (tmp_path / "run_all.json").write_text(json.dumps({**run_all, "processor": ["Xeon", "family 6"]}))
+    assert bench.refresh(folder, tmp_path) and new_run_all(folder)["processor"] == ["Xeon", "family 6"]
+    assert "above" not in (folder / "bench.md").read_text()
+
+
+def new_run_all(folder: Path) -> dict:
+    return json.loads((folder / "bench.json").read_text())["run_all"]
 
 
 @pytest.mark.parametrize("folder", ["bench", "bench/one-thread"])
@@ -253,16 +270,21 @@ def test_speed_goals_say_what_was_measured_and_whether_it_is_met():
             {"name": "05_under_8k", "train_images_per_second": 5000.0, "seconds_per_epoch": 12.0},
             {"name": bench.REFERENCE, "train_images_per_second": 4000.0, "seconds_per_epoch": 15.0},
         ],
+        "machine": {"processor": "Xeon", "cpu": "family 6"},
         "run_all": {"total_seconds": 1800.0},
     }
+    # a run-all whose record names no processor may have run on another machine
+    assert bench.speed_goals(report).endswith("**perhaps not the machine of the rows above**, met")
+    report["run_all"]["processor"] = ["Xeon", "family 6"]  # the machine the rows were measured on
     assert bench.speed_goals(report) == (
         "05 trains at least as many img/s as the reference: 1.25x, met; "
-        "05 at ≤ 6 s per epoch: 12.0 s, **not met**; `make run-all` in ≤ 30 minutes: 30.0 min, met"
+        "05 at ≤ 6 s per epoch: 12.0 s, **not met**; `make run-all` in ≤ 30 minutes: 30.0 min, "
+        "on Xeon (family 6), met"
     )
     report["run_all"] |= {"notebook_seconds": {"01": 900.0, "02": 600.0, "03": 400.0}, "jobs": 2}
     assert bench.speed_goals(report).endswith(
         "`make run-all` in ≤ 30 minutes: 30.0 min "
-        "(the best split of its notebooks over 2 lanes: 16.7 min), met"
+        "(the best split of its notebooks over 2 lanes: 16.7 min), on Xeon (family 6), met"
     )
     report["models"], report["run_all"] = report["models"][1:], {}
     assert bench.speed_goals(report) == ""

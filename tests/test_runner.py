@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lib import runner
+from lib import report, runner
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +38,7 @@ def test_every_notebook_runs_and_failures_are_reported(tmp_path, capsys, shared_
     timings = json.loads((tmp_path / "t.json").read_text())
     assert timings["failed"] == ["bad"] and list(timings["notebook_seconds"]) == ["good"]
     assert timings["jobs"] == int(jobs)
+    assert timings["processor"] == [report.processor(), report.cpu_signature()]  # where it ran
     printed = nbformat.read(out / "good" / "good.ipynb", as_version=4).cells[-1].outputs
     if jobs == "2":  # each kernel got its share of the cores; the failure's log is kept and named
         assert printed[0]["text"].strip() == str(max(1, (os.cpu_count() or 1) // 2))
