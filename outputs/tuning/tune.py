@@ -495,6 +495,9 @@ if sys.argv[1:] == ['--summary']:
             paired.append((100 * m, 100 * statistics.stdev(d_acc) / len(seeds) ** 0.5, v, len(seeds)))
         loss_gain[v] = sum(d_loss) / len(d_loss)
         diffs[v] = (seeds, d_acc, d_loss)
+    def passes(gain, se, d_loss):  # the rule of sessions 11-21, from its three figures
+        return 'yes' if gain >= 0.03 and gain >= 2 * se and d_loss <= 0 else 'no'
+
     # session 21: a replication on fresh seeds judged over all its seeds too, pooled with the runs it repeats
     lines += ['', '## Replications pooled with the runs they repeat', '',
               '| variant | seeds | Δ val. acc. (pt) | its std. error | Δ val. loss | passes the rule of sessions 11-21 |',
@@ -503,9 +506,8 @@ if sys.argv[1:] == ['--summary']:
         if rep in diffs and first in diffs:
             seeds, d_acc, d_loss = (diffs[first][i] + diffs[rep][i] for i in range(3))
             m, se = 100 * statistics.mean(d_acc), 100 * statistics.stdev(d_acc) / len(d_acc) ** 0.5
-            ok = 'yes' if m >= 0.03 and m >= 2 * se and statistics.mean(d_loss) <= 0 else 'no'
             lines.append(f"| {first} + {rep} | {', '.join(map(str, seeds))} | {m:+.3f} | {se:.3f} | "
-                         f"{statistics.mean(d_loss):+.4f} | {ok} |")
+                         f"{statistics.mean(d_loss):+.4f} | {passes(m, se, statistics.mean(d_loss))} |")
     # session 12: how large a gain five paired seeds on 6,000 validation images can confirm
     five = [(m, se, v) for m, se, v, n in paired if n == 5]
     med = statistics.median(s for _, s, _ in five)
@@ -525,9 +527,8 @@ if sys.argv[1:] == ['--summary']:
               '', '| variant | what changed | seeds | Δ val. acc. (pt) | its std. error | Δ val. loss | '
               'passes the rule of sessions 11-21 |', '|---|---|---:|---:|---:|---:|---|']
 
-    def row(v, what, n, gain, se, d_loss):  # the rule of sessions 11-21, from its three figures
-        ok = 'yes' if gain >= 0.03 and gain >= 2 * se and d_loss <= 0 else 'no'
-        return f"| {v} | {what} | {n} | {gain:+.3f} | {se:.3f} | {d_loss:+.4f} | {ok} |"
+    def row(v, what, n, gain, se, d_loss):
+        return f"| {v} | {what} | {n} | {gain:+.3f} | {se:.3f} | {d_loss:+.4f} | {passes(gain, se, d_loss)} |"
 
     glance += [row(v, ADOPTED_WHAT[v], n, m, se, loss_gain[v]) for m, se, v, n in sorted(paired, key=lambda p: p[2])
                if v in ADOPTED]
