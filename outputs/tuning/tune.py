@@ -507,6 +507,12 @@ if sys.argv[1:] == ['--summary']:
              'pass; 05\'s inputs have changed since. 05dskmom adds the momentum cycle (0.95 -> 0.85 -> 0.95) to 05\'s '
              'recipe, 05dskrot10 the ±10° rotations; nothing else changes. Should both pass, the larger gain is '
              'adopted (not both: they were not run together); then 05\'s test runs follow.', '',
+             'Both stopped after three seeds, their mean gains negative; no recipe changed. 05dskmom: -0.022 pt (-1, '
+             '-6 and +3 validation images), a lower mean validation loss (-0.0007); 05dskrot10: -0.050 pt (-2, -7 and '
+             '0), the loss about level (+0.0001). With deskewed inputs as without, neither of 06\'s settings helps '
+             '05. Six changes in this session, none adopted: 05 stays as session 21 left it. Its runs (one thread, '
+             'two at a time) took 19.5-26.0 s per epoch on a VM about twice as slow as session 20\'s, where '
+             '05deskew\'s took 12.5-13.1 s.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
