@@ -18,17 +18,15 @@ from lib.data import load_dataset  # noqa: E402
 from lib.deskew import Deskew, slant_and_centre  # noqa: E402
 
 
-def turn(images: np.ndarray, degrees: float) -> np.ndarray:
-    """Every image turned about its middle by ``degrees``, black where the turn uncovers."""
-    a = np.deg2rad(degrees)
+def turn(images: np.ndarray, degrees: float | np.ndarray) -> np.ndarray:
+    """Every image turned about its middle by ``degrees`` (one angle, or one per image), black
+    where the turn uncovers."""
+    a = np.deg2rad(np.broadcast_to(np.asarray(degrees, "float64"), (len(images),)))
     c, s, m = np.cos(a), np.sin(a), 13.5
-    t = np.array([c, -s, m - c * m + s * m, s, c, m - s * m - c * m, 0, 0], "float32")
+    zero = np.zeros_like(a)
+    t = np.stack([c, -s, m - c * m + s * m, s, c, m - s * m - c * m, zero, zero], axis=1).astype("float32")
     out = ops.image.affine_transform(
-        images,
-        np.tile(t, (len(images), 1)),
-        interpolation="bilinear",
-        fill_mode="constant",
-        fill_value=BACKGROUND,
+        images, t, interpolation="bilinear", fill_mode="constant", fill_value=BACKGROUND
     )
     return ops.convert_to_numpy(out)
 

@@ -15,21 +15,11 @@ from keras import ops
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
+from probe_rotdsk import turn  # noqa: E402
+
 from lib.blocks import BACKGROUND, MNIST_MEAN, MNIST_STD  # noqa: E402
 from lib.data import load_dataset  # noqa: E402
 from lib.deskew import Deskew  # noqa: E402
-
-
-def turn(images: np.ndarray, degrees: np.ndarray) -> np.ndarray:
-    """Each image turned about its middle by its own angle, black where the turn uncovers."""
-    a = np.deg2rad(degrees)
-    c, s, m = np.cos(a), np.sin(a), 13.5
-    zero = np.zeros_like(a)
-    t = np.stack([c, -s, m - c * m + s * m, s, c, m - s * m - c * m, zero, zero], axis=1).astype("float32")
-    out = ops.image.affine_transform(
-        images, t, interpolation="bilinear", fill_mode="constant", fill_value=BACKGROUND
-    )
-    return ops.convert_to_numpy(out)
 
 
 def main() -> None:
