@@ -525,6 +525,11 @@ if sys.argv[1:] == ['--summary']:
              'else changes. Without rotations a training step also skips one image transform (about 7 % of 05\'s '
              'step in make bench\'s profile). Should both pass, the larger gain is adopted; then 05\'s test runs '
              'follow.', '',
+             'Both stopped after three seeds, their mean gains negative; no recipe changed. 05dskrot0: -0.028 pt '
+             '(-1, -6 and +2 validation images), a higher mean validation loss (+0.0008); 05dskrot4: -0.006 pt (0, -1 '
+             'and 0), a lower one (-0.0004). With deskewed digits the ±7° turns still earn their place in 05: '
+             'without them the loss rises, and half of them changes next to nothing. The runs took 29-36 s per '
+             'epoch (one thread, two at a time, on this slow VM, with tests running beside them).', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
