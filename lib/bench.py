@@ -40,6 +40,7 @@ UNFUSED = "05_under_8k (Keras BatchNorm)"  # without lib/fast_batchnorm.py
 KERAS_CONV = "01_vanilla (Keras convolution)"  # without lib/fast_conv.py
 NO_DROPOUT = "05_under_8k (no dropout)"  # what 05's dropout costs in speed
 ONE_STEP = "05_under_8k (one step per call)"  # what steps_per_execution saves
+EVERY_STEP = "05_under_8k (deskewing every step)"  # what computing the input stage once saves
 EPOCH_IMAGES = 60_000
 REPEATS = 3  # timed passes per model; the median is reported, the spread kept
 FLOPS_PER_CYCLE = 64  # fp32, AVX-512: 16 lanes x 2 (FMA) x 2 FMA units per core
@@ -108,10 +109,11 @@ def random_pixels(n: int) -> tuple[np.ndarray, np.ndarray]:
     return rng.integers(0, 256, (n, 28, 28, 1), dtype=np.uint8), rng.integers(0, 10, n)
 
 
-def warmed_up(name: str) -> tuple[keras.Model, int]:
-    """A bench row's model and batch size, seeded, with the fast paths the row's name says,
-    after a short fit that traces its graph (so that no timing includes the tracing)."""
-    from lib import fast_batchnorm, fast_conv
+def warmed_up(name: str) -> tuple[keras.Model, keras.Model, keras.Model | None, int]:
+    """A bench row's model, what its training fits, the fixed input stage computed ahead of that
+    (lib/input_stage.py; None: none) and the batch size: seeded, with the fast paths the row's
+    name says, after a short fit that traces the graph (so that no timing includes the tracing)."""
+    from lib import fast_batchnorm, fast_conv, input_stage
     from lib.training import feed, set_determinism
 
     set_determinism(0)
@@ -120,22 +122,29 @@ def warmed_up(name: str) -> tuple[keras.Model, int]:
     if name == KERAS_CONV:
         fast_conv.disable()
     model, batch = bench_model(name)
-    model.fit(**feed(*random_pixels(batch * 10), batch), epochs=1, verbose=0)
-    return model, batch
+    pre, fitted = (None, model) if name == EVERY_STEP else input_stage.for_training(model)
+    x, y = random_pixels(batch * 10)
+    fitted.fit(**feed(pre.predict(x, verbose=0) if pre else x, y, batch), epochs=1, verbose=0)
+    return model, fitted, pre, batch
 
 
 def measure(name: str, images: int, eval_images: int) -> dict:
     """One model's figures; runs in its own process."""
     from lib.training import feed
 
-    model, batch = warmed_up(name)
-    x, y = random_pixels(images)
+    model, fitted, pre, batch = warmed_up(name)
+    raw, y = random_pixels(images)
+    x, stage = raw, {}
+    if pre:  # once per run in training: reported beside the epochs, not in them
+        t = time.perf_counter()
+        x = pre.predict(raw, batch_size=1000, verbose=0)
+        stage = {"input_stage_seconds_per_60k": round((time.perf_counter() - t) * EPOCH_IMAGES / images, 2)}
     seconds = []
     for _ in range(REPEATS):  # this machine's timings vary by tens of percent: take the median
         t = time.perf_counter()
-        model.fit(**feed(x, y, batch), epochs=1, verbose=0)  # the pipeline training uses
+        fitted.fit(**feed(x, y, batch), epochs=1, verbose=0)  # the pipeline training uses
         seconds.append(time.perf_counter() - t)
-    xe = x[:eval_images]
+    xe = raw[:eval_images]  # a saved model takes raw pixels: inference runs the whole model
     model.predict(xe[:1000], batch_size=1000, verbose=0)
     eval_seconds = []
     for _ in range(REPEATS):  # passes fall in a fast or a slow group by chance: the median
@@ -151,6 +160,7 @@ def measure(name: str, images: int, eval_images: int) -> dict:
         "flops_per_image": flops,
         **training_speed(images, [round(v, 3) for v in seconds], flops),
         **eval_speed(len(xe), eval_seconds),
+        **stage,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         **({"device": gpu} if gpu else {}),
     }
@@ -210,8 +220,10 @@ def eval_speed(images: int, seconds: list[float]) -> dict:
 def combine(runs: list[dict], images: int) -> dict:
     """One model's rounds as one row: medians over every timed pass, each round kept."""
     seconds = [v for r in runs for v in r["train_seconds_repeats"]]
+    stage = [r["input_stage_seconds_per_60k"] for r in runs if "input_stage_seconds_per_60k" in r]
     return {
         **runs[0],
+        **({"input_stage_seconds_per_60k": round(float(np.median(stage)), 2)} if stage else {}),
         **training_speed(images, seconds, runs[0]["flops_per_image"]),
         **eval_speed(runs[0]["eval_images"], [v for r in runs for v in r["eval_seconds_repeats"]]),
         "train_images_per_second_by_round": [r["train_images_per_second"] for r in runs],
@@ -346,6 +358,18 @@ def markdown(report: dict) -> str:
         f"{ra.get('notebook_seconds', '–')}.",
         f"Time to 99.40 % test accuracy (read only): {report['time_to_target']}.",
     ]
+    staged = {
+        r["name"]: r["input_stage_seconds_per_60k"]
+        for r in report["models"]
+        if "input_stage_seconds_per_60k" in r
+    }
+    if staged:
+        lines.append(
+            "Training fits what follows the fixed input stage (scaling, deskewing: lib/input_stage.py), "
+            "computed once per run and not in the epochs above; seconds for 60,000 images: "
+            + ", ".join(f"{n} {v}" for n, v in staged.items())
+            + "."
+        )
     goals = speed_goals(report)
     return "\n".join(lines + ([f"Speed goals on this machine: {goals}."] if goals else []))
 
@@ -405,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--images", type=int, default=12_800, help="training images timed per model")
     ap.add_argument("--eval-images", type=int, default=10_000)
     ap.add_argument(
-        "--models", default=",".join([*EXPERIMENTS, UNFUSED, NO_DROPOUT, ONE_STEP, KERAS_CONV, REFERENCE])
+        "--models",
+        default=",".join([*EXPERIMENTS, UNFUSED, NO_DROPOUT, ONE_STEP, EVERY_STEP, KERAS_CONV, REFERENCE]),
     )
     ap.add_argument("--output", type=Path, default=ROOT / "outputs" / "bench")
     ap.add_argument(

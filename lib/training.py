@@ -20,7 +20,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from lib import fast_batchnorm, fast_conv
+from lib import fast_batchnorm, fast_conv, input_stage
 from lib.files import write_json
 
 LOSS = "sparse_categorical_crossentropy"
@@ -281,23 +281,34 @@ def train(
             resumed_from=0,
         )
     log["resumed_from"] = log["epochs_done"]
+    x_train, x_val, x_test = data.x_train, data.x_val, data.x_test
+    pre, fitted = input_stage.for_training(model) if log["epochs_done"] < epochs else (None, model)
+    if pre:  # the same numbers, the fixed input stage computed once (lib/input_stage.py)
+        t0 = time.perf_counter()
+        x_train, x_val = (pre.predict(x, batch_size=1000, verbose=0) for x in (x_train, x_val))
+        x_test = pre.predict(x_test, batch_size=1000, verbose=0) if read_test else x_test
+        if verbose:
+            print(
+                f"input stage ({', '.join(layer.name for layer in pre.layers[1:])}) computed once "
+                f"for every image in {time.perf_counter() - t0:.1f} s"
+            )
     n = len(data.x_train)
     for epoch in range(log["epochs_done"], epochs):
         _reseed(model, seed, epoch)
         order = epoch_order(seed, epoch, n)
         t0 = time.perf_counter()
-        h = model.fit(
-            **feed(data.x_train[order], data.y_train[order], batch_size),
+        h = fitted.fit(
+            **feed(x_train[order], data.y_train[order], batch_size),
             epochs=epoch + 1,
             initial_epoch=epoch,
             shuffle=False,
-            **_validation(data.x_val, data.y_val, 1000),
+            **_validation(x_val, data.y_val, 1000),
             verbose=verbose,
         )
         seconds = time.perf_counter() - t0
         row = {k: float(v[-1]) for k, v in h.history.items()}
         if read_test:
-            test = model.evaluate(**feed(data.x_test, data.y_test, 1000), verbose=0, return_dict=True)
+            test = fitted.evaluate(**feed(x_test, data.y_test, 1000), verbose=0, return_dict=True)
             row.update(test_loss=float(test["loss"]), test_accuracy=float(test["accuracy"]))
         row["learning_rate"] = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
         for k, v in row.items():

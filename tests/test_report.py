@@ -322,7 +322,7 @@ def test_bench_runs_on_a_tiny_setting(tmp_path):
             "--eval-images",
             "200",
             "--models",
-            "05_under_8k,keras-io-mnist-convnet",
+            f"05_under_8k,{bench.EVERY_STEP},keras-io-mnist-convnet",
             "--rounds",
             "2",
             "--output",
@@ -337,10 +337,13 @@ def test_bench_runs_on_a_tiny_setting(tmp_path):
     report = json.loads((tmp_path / "bench.json").read_text())
     assert report["run_all"] is None and report["time_to_target"] == {}  # nothing ran in runs/
     names = [m["name"] for m in report["models"]]
-    assert names == ["05_under_8k", "keras-io-mnist-convnet"]
+    assert names == ["05_under_8k", bench.EVERY_STEP, "keras-io-mnist-convnet"]
     for m in report["models"]:
         assert m["train_images_per_second"] > 0 and m["peak_rss_mib"] > 0 and m["flops_per_image"] > 0
-    assert report["models"][0]["params"] == 7602
+    assert report["models"][0]["params"] == report["models"][1]["params"] == 7602
+    # 05 deskews once per run, ahead of its epochs; its own row without that, and the reference, every step
+    assert [("input_stage_seconds_per_60k" in m) for m in report["models"]] == [True, False, False]
+    assert report["models"][0]["input_stage_seconds_per_60k"] > 0
     assert report["machine"]["peak_fp32_gflops"] and "FLOP/cycle" in report["machine"]["peak_derivation"]
     assert "| keras-io-mnist-convnet | 34,826 |" in (tmp_path / "bench.md").read_text()
     # two interleaved rounds, three timed passes each, and 05's ratio to the reference per round

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from helpers import split
 
-from lib import fast_batchnorm, fast_conv, training
+from lib import fast_batchnorm, fast_conv, input_stage, training
 from lib.models import build_model
 from lib.training import OneCycle, set_determinism, train
 
@@ -56,6 +56,35 @@ def test_many_steps_per_call_train_exactly_like_one(arrays, tmp_path, monkeypatc
     model, one = _train(arrays, tmp_path / "one", **kw)
     assert model.steps_per_execution == 1
     assert many.history == one.history  # bit for bit, dropout and rotations included
+
+
+def test_the_input_stage_computed_once_trains_exactly_like_every_step(arrays, tmp_path, monkeypatch):
+    # 05: scaling and deskewing ahead; rotations, BatchNorm and dropout after them, every step
+    kw = dict(name="under_8k", schedule="onecycle", momentum=[0.95, 0.85], checkpoint=False)
+    model, once = _train(arrays, tmp_path / "once", **kw)
+    monkeypatch.setattr(input_stage, "split", lambda model: None)
+    _, every = _train(arrays, tmp_path / "every", **kw)
+    assert once.history == every.history  # bit for bit, test readings included
+    saved = keras.saving.load_model(tmp_path / "once" / "epoch-2.keras", safe_mode=True)
+    assert [layer.name for layer in saved.layers[:3]] == [
+        "pixels",
+        "scale",
+        "deskew",
+    ]  # still takes raw pixels
+    x = split(arrays).x_val
+    np.testing.assert_array_equal(saved.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_only_a_costly_fixed_input_stage_is_split_off(arrays):
+    assert input_stage.split(build_model("regularized")) is None  # a rescaling alone: not worth it
+    model = build_model("under_5k", rotation_degrees=0)  # deskewing, then straight to the convolutions
+    stage, rest = input_stage.split(model)
+    assert [layer.name for layer in stage.layers] == ["pixels", "scale", "deskew"]
+    assert rest.weights == model.weights  # the same variables: training rest trains the model
+    x = arrays["x_test"][:64, ..., None]
+    np.testing.assert_array_equal(
+        rest.predict(stage.predict(x, verbose=0), verbose=0), model.predict(x, verbose=0)
+    )
 
 
 def test_validation_only_runs_never_read_the_test_set(arrays, tmp_path):
