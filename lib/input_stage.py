@@ -5,8 +5,9 @@ raw pixels; in training that costs an image transform per image per epoch, a ten
 step (``make bench``'s profile), to compute the same images again twenty times. The leading
 layers that have no weights and no randomness (the scaling, the deskewing) give the same
 output each epoch: ``split`` cuts the model there, training runs the rest on images passed
-through the stage once, and the weights trained are the whole model's. The numbers stay the
-same bit for bit (tests/test_training.py); the saved model is unchanged.
+through the stage once, and the weights trained are the whole model's. On TensorFlow the
+numbers stay the same bit for bit (tests/test_training.py; on JAX, XLA compiles the two graphs
+differently: the same up to rounding); the saved model is unchanged.
 """
 
 from __future__ import annotations
