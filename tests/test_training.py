@@ -66,11 +66,8 @@ def test_the_input_stage_computed_once_trains_exactly_like_every_step(arrays, tm
     _, every = _train(arrays, tmp_path / "every", **kw)
     assert once.history == every.history  # bit for bit, test readings included
     saved = keras.saving.load_model(tmp_path / "once" / "epoch-2.keras", safe_mode=True)
-    assert [layer.name for layer in saved.layers[:3]] == [
-        "pixels",
-        "scale",
-        "deskew",
-    ]  # still takes raw pixels
+    # the saved model still takes raw pixels
+    assert [layer.name for layer in saved.layers[:3]] == ["pixels", "scale", "deskew"]
     x = split(arrays).x_val
     np.testing.assert_array_equal(saved.predict(x, verbose=0), model.predict(x, verbose=0))
 
