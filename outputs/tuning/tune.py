@@ -549,6 +549,12 @@ if sys.argv[1:] == ['--summary']:
              'five seeds alone, with its stop (a negative mean gain after three seeds ends it); since it is the '
              'change\'s second chance, the rule must also hold over seeds 1-10 pooled. Should both hold, 05 grows '
              'its kernels after the transition to 12, 16, 24 (7,986 parameters) and its test runs follow.', '',
+             'It did not replicate: 05dskgrowr stopped after three seeds (-0.028 pt: -4, 0 and -1 validation '
+             'images, a higher mean validation loss, +0.0004). Seed 9, which the second lane had started before '
+             'seed 8 ended, finished at -18 images and is listed; seed 10 was stopped. Over seeds 1-9 pooled: '
+             '-0.002 pt. No recipe changed: the gain on seeds 1-5 was seeds 4\'s and 5\'s, as 05grow\'s in '
+             'session 15. Three changes in this session, none adopted. The runs took 20-29 s per epoch (one '
+             'thread, two at a time).', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
