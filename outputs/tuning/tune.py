@@ -580,12 +580,12 @@ if sys.argv[1:] == ['--summary']:
             paired.append((100 * m, 100 * statistics.stdev(d_acc) / len(seeds) ** 0.5, v, len(seeds)))
         loss_gain[v] = sum(d_loss) / len(d_loss)
         diffs[v] = (seeds, d_acc, d_loss)
-    def passes(gain, se, d_loss):  # the rule of sessions 11-22, from its three figures
+    def passes(gain, se, d_loss):  # the rule of sessions 11-24, from its three figures
         return 'yes' if gain >= 0.03 and gain >= 2 * se and d_loss <= 0 else 'no'
 
     # session 21: a replication on fresh seeds judged over all its seeds too, pooled with the runs it repeats
     lines += ['', '## Replications pooled with the runs they repeat', '',
-              '| variant | seeds | Δ val. acc. (pt) | its std. error | Δ val. loss | passes the rule of sessions 11-22 |',
+              '| variant | seeds | Δ val. acc. (pt) | its std. error | Δ val. loss | passes the rule of sessions 11-24 |',
               '|---|---|---:|---:|---:|---|']
     for rep, first in REPLICATES.items():
         if rep in diffs and first in diffs:
@@ -610,7 +610,7 @@ if sys.argv[1:] == ['--summary']:
               "errors from session 11; the last column applies the latest to each), and 08's mirrored view (08flip, scored on saved models by tta08.py). The "
               "adopted ones, with what the paired seeds measured:",
               '', '| variant | what changed | seeds | Δ val. acc. (pt) | its std. error | Δ val. loss | '
-              'passes the rule of sessions 11-22 |', '|---|---|---:|---:|---:|---:|---|']
+              'passes the rule of sessions 11-24 |', '|---|---|---:|---:|---:|---:|---|']
 
     def row(v, what, n, gain, se, d_loss):
         return f"| {v} | {what} | {n} | {gain:+.3f} | {se:.3f} | {d_loss:+.4f} | {passes(gain, se, d_loss)} |"
