@@ -582,7 +582,7 @@ if sys.argv[1:] == ['--summary']:
              '+0.053 pt (+4, -2, +1, +5 and +8 images; a standard error of 0.029 pt, just short of two of them, '
              'the loss level at -0.0001), and seeds 6-10 took it back: -0.043 pt (-5, +5, +6, -16 and -3; loss '
              '+0.0005). What the nearest-neighbour probe gains (a fifth of its errors) a convolutional network '
-             'with ±7° turns gets by itself. No recipe changed; the layer stays in tune.py. The runs took 11.3-11.8 s '
+             'with ±7° turns seems to learn for itself. No recipe changed; the layer stays in tune.py. The runs took 11.3-11.8 s '
              'per epoch (one thread, two at a time: this VM ran about twice as fast as session 24\'s).', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
