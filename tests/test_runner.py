@@ -114,25 +114,32 @@ def test_makefile_passes_variables_as_data(tmp_path):
 
 def test_bad_parameter_through_make_exits_non_zero(synthetic_npz, tmp_path):
     venv = Path(sys.executable).parent.parent
-    r = subprocess.run(
-        [
-            "make",
-            "-s",
-            "run",
-            "NB=05",
-            "EPOCHS=0",
-            f"DATA_PATH={synthetic_npz}",
-            f"OUTPUT_DIR={tmp_path / 'out'}",
-            f"VENV={venv}",
-            "KERNEL=python3",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert r.returncode != 0
-    assert "EPOCHS=0: expected a positive integer" in r.stderr
-    assert not (tmp_path / "out").exists()
+    out = tmp_path / "bad-parameter-test"
+    # the runner keeps a failed notebook's executed copy in outputs/ for reading; this test's goes
+    kept = ROOT / "outputs" / f".05_under_8k-{out.name}.running.ipynb"
+    try:
+        r = subprocess.run(
+            [
+                "make",
+                "-s",
+                "run",
+                "NB=05",
+                "EPOCHS=0",
+                f"DATA_PATH={synthetic_npz}",
+                f"OUTPUT_DIR={out}",
+                f"VENV={venv}",
+                "KERNEL=python3",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert r.returncode != 0
+        assert "EPOCHS=0: expected a positive integer" in r.stderr
+        assert not out.exists()
+        assert kept.exists()
+    finally:
+        kept.unlink(missing_ok=True)
 
 
 def test_seeds_summary_on_tiny_runs(synthetic_npz, tmp_path, shared_cores):
