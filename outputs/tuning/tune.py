@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 # what each variant is compared with in TUNING.md (default: the recipe at the start of session 3)
-BASELINE = {'05mnorm': '05deskew', '05mnormr': '05deskewr', '05dskgrowr': '05deskewr', '05dskgrow': '05deskew', '05dsknt': '05deskew', '05dskrot0': '05deskew', '05dskrot4': '05deskew', '05dskmom': '05deskew', '05dskrot10': '05deskew', '05thick': '05deskew', '05thick70': '05deskew', '05rotdsk': '05deskew', '05rotdsk10': '05deskew', '05deskewr': '05fill', '05deskew': '05fill', '06deskew': '06mom', '05silu': '05fill', '06silu': '06mom', '05adam': '05fill', '06adam': '06mom', '05ls': '05fill', '06ls': '06mom', '05tta': '05fill', '06tta': '06mom', '05pad': '05fill', '06pad': '06mom', '05lr015': '05fill', '06lr015': '06mom', '05clean': '05fill', '06clean': '06mom', '05mom': '05fill', '06mom': '06rot10', '05grow': '05fill', '06grow': '06rot10', '05shiftb': '05fill', '06shiftb': '06rot10', '06drop_wd1e3r': '06rot10', '05t10': '05fill', '06drop_wd1e3': '06rot10', '05rb': '05fill', '06rb': '06rot10', '05lr03': '05fill', '06lr03': '06rot10', '05drop10': '05fill', '06rot13': '06rot10', '05swa': '05fill', '06swa': '06rot10', '05bnrecal': '05fill', '06bnrecal': '06rot10', '05elastic': '05fill', '06elastic': '06rot10', '05elastic17': '05fill', '06elastic17': '06rot10', '06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
+BASELINE = {'05both': '05deskew', '05bothr': '05deskewr', '05mnorm': '05deskew', '05mnormr': '05deskewr', '05dskgrowr': '05deskewr', '05dskgrow': '05deskew', '05dsknt': '05deskew', '05dskrot0': '05deskew', '05dskrot4': '05deskew', '05dskmom': '05deskew', '05dskrot10': '05deskew', '05thick': '05deskew', '05thick70': '05deskew', '05rotdsk': '05deskew', '05rotdsk10': '05deskew', '05deskewr': '05fill', '05deskew': '05fill', '06deskew': '06mom', '05silu': '05fill', '06silu': '06mom', '05adam': '05fill', '06adam': '06mom', '05ls': '05fill', '06ls': '06mom', '05tta': '05fill', '06tta': '06mom', '05pad': '05fill', '06pad': '06mom', '05lr015': '05fill', '06lr015': '06mom', '05clean': '05fill', '06clean': '06mom', '05mom': '05fill', '06mom': '06rot10', '05grow': '05fill', '06grow': '06rot10', '05shiftb': '05fill', '06shiftb': '06rot10', '06drop_wd1e3r': '06rot10', '05t10': '05fill', '06drop_wd1e3': '06rot10', '05rb': '05fill', '06rb': '06rot10', '05lr03': '05fill', '06lr03': '06rot10', '05drop10': '05fill', '06rot13': '06rot10', '05swa': '05fill', '06swa': '06rot10', '05bnrecal': '05fill', '06bnrecal': '06rot10', '05elastic': '05fill', '06elastic': '06rot10', '05elastic17': '05fill', '06elastic17': '06rot10', '06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
             '06b16': '06lr02_wd', '05pool1': '05lr02_wd', '05bs64_wd': '05lr02_wd', '06bs64_wd': '06lr02_wd', '04bs64': '04now'}
 # session 15: for gains.png; the variants that became recipes by the rules above, and those that were a
 # fix (05fill, 06fill) or a measurement (06norot) rather than a candidate
@@ -19,7 +19,7 @@ ADOPTED = {'04rot_wd', '05lr02_wd', '06lr02_wd', '06b16', '05drop_wd1e3', '06rot
            '05deskewr'}
 NOT_CANDIDATES = {'05fill', '06fill', '06norot'}
 # session 21: replications on fresh seeds and the variants they repeat
-REPLICATES = {'06drop_wd1e3r': '06drop_wd1e3', '05deskewr': '05deskew', '05dskgrowr': '05dskgrow', '05mnormr': '05mnorm'}
+REPLICATES = {'06drop_wd1e3r': '06drop_wd1e3', '05deskewr': '05deskew', '05dskgrowr': '05dskgrow', '05mnormr': '05mnorm', '05bothr': '05both'}
 # session 20: what each adopted change did, for the table at the top of TUNING.md
 ADOPTED_WHAT = {
     '04rot_wd': "04: weight decay 5e-4 (05's at the time)",
@@ -584,6 +584,16 @@ if sys.argv[1:] == ['--summary']:
              '+0.0005). What the nearest-neighbour probe gains (a fifth of its errors) a convolutional network '
              'with ±7° turns seems to learn for itself. No recipe changed; the layer stays in tune.py. The runs took 11.3-11.8 s '
              'per epoch (one thread, two at a time: this VM ran about twice as fast as session 24\'s).', '',
+             'Session 26, with the rule of sessions 11-25 over ten seeds pooled, fixed before the runs, against '
+             '05\'s recipe (05deskew on seeds 1-5, 05deskewr on seeds 6-10): what deskewing throws away. Deskewing '
+             'replaced each digit by its sheared copy, so the network never sees the slant, which may itself tell '
+             'digits apart (a 1 against a 7, say), and a digit the moments shear badly has no other view. 05both '
+             'stacks the digit as it is and deskewed as two input channels (TwoViews in tune.py, a subclass of lib\'s '
+             'Deskew, computed once per run as 05\'s deskewing; the rotation turns both channels alike), so that the '
+             'first convolution sees both: 72 more weights, 7,674 parameters, the rest of the recipe unchanged. Seeds '
+             '1-5 (05both, against 05deskew) and 6-10 (05bothr, against 05deskewr); adopted only if the rule holds over '
+             'the ten seeds pooled. A negative mean gain after seeds 1-5 stops it. Should it pass, 05 takes both views '
+             'and its test runs follow.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
@@ -732,6 +742,17 @@ class MomentNormalize(LibDeskew):
                                          fill_mode='constant', fill_value=self.background)
         return ops.cast(out, images.dtype)
 
+class TwoViews(LibDeskew):
+    # session 26: each digit as it is and deskewed (lib/deskew.py), stacked as two channels, so that the first
+    # convolution sees both: deskewing drops the slant, which may itself tell digits apart, and a digit that the
+    # moments shear badly keeps its original view. A subclass of lib's Deskew, so that training computes it once
+    # per run (lib/input_stage.py), as 05's deskewing
+    def call(self, images):
+        return keras.ops.concatenate([images, super().call(images)], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], 2 * input_shape[-1])
+
 class RandomThickness(keras.layers.Layer):
     # session 22: each training image's strokes made thicker or thinner by a random share t in [-strength, strength]
     # of the way to its 3x3 dilation (t > 0: the max over each pixel's 3x3 neighbourhood) or erosion (t < 0: the
@@ -753,6 +774,8 @@ def m05(rot=7.0, shift=0.0, seed=None, b1=(8, 16), t=8, b2=(16, 16, 16), drop=0.
     i, x = scaled_input()
     if deskew is True:  # session 20: before the augmentation, which then turns the deskewed digit
         x = Deskew(name='deskew')(x)
+    if deskew == 'both':  # session 26: the raw and the deskewed digit as two channels (TwoViews)
+        x = TwoViews(background=BACKGROUND, name='deskew')(x)
     if deskew == 'moments':  # session 25: deskewed and its size normalised by its moments (MomentNormalize)
         x = MomentNormalize(background=BACKGROUND, name='deskew')(x)
     x = augment(x, rotation_degrees=rot, shift_pixels=shift, elastic=elastic, seed=seed)
@@ -1038,6 +1061,10 @@ VARIANTS = {
     # against 05deskew, and the same on seeds 6-10 (05mnormr) against 05deskewr
     "05mnorm": (m05, dict(drop=0.05, drop_big=False, deskew='moments'), dict(wd=1e-3, lr=0.2)),
     "05mnormr": (m05, dict(drop=0.05, drop_big=False, deskew='moments'), dict(wd=1e-3, lr=0.2)),
+    # session 26: 05's recipe with the raw digit beside the deskewed one as a second input channel (TwoViews), seeds
+    # 1-5 against 05deskew and 6-10 (05bothr) against 05deskewr
+    "05both": (m05, dict(drop=0.05, drop_big=False, deskew='both'), dict(wd=1e-3, lr=0.2)),
+    "05bothr": (m05, dict(drop=0.05, drop_big=False, deskew='both'), dict(wd=1e-3, lr=0.2)),
 }
 
 class CycledMomentumSGD(keras.optimizers.SGD):
