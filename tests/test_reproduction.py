@@ -123,8 +123,11 @@ def test_committed_history_is_read():
     if not reproduction.history_available():
         pytest.skip("this checkout has no full git history")
     comparisons = reproduction.compare_all()
-    assert comparisons, "git history holds several runs of every notebook"
-    assert {c.verdict for c in comparisons} <= {"identical", "losses", "different"}
+    assert {c.notebook for c in comparisons} == set(reproduction.notebooks()), (
+        "every notebook ran twice or more"
+    )
+    # what README's determinism paragraph rests on: history is only ever added to, so this stays true
+    assert any(c.verdict == "identical" and c.other_processor for c in comparisons)
 
 
 def test_a_processor_counts_as_another_only_where_the_records_say_so():
