@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 # what each variant is compared with in TUNING.md (default: the recipe at the start of session 3)
-BASELINE = {'05both': '05deskew', '05bothr': '05deskewr', '05mnorm': '05deskew', '05mnormr': '05deskewr', '05dskgrowr': '05deskewr', '05dskgrow': '05deskew', '05dsknt': '05deskew', '05dskrot0': '05deskew', '05dskrot4': '05deskew', '05dskmom': '05deskew', '05dskrot10': '05deskew', '05thick': '05deskew', '05thick70': '05deskew', '05rotdsk': '05deskew', '05rotdsk10': '05deskew', '05deskewr': '05fill', '05deskew': '05fill', '06deskew': '06mom', '05silu': '05fill', '06silu': '06mom', '05adam': '05fill', '06adam': '06mom', '05ls': '05fill', '06ls': '06mom', '05tta': '05fill', '06tta': '06mom', '05pad': '05fill', '06pad': '06mom', '05lr015': '05fill', '06lr015': '06mom', '05clean': '05fill', '06clean': '06mom', '05mom': '05fill', '06mom': '06rot10', '05grow': '05fill', '06grow': '06rot10', '05shiftb': '05fill', '06shiftb': '06rot10', '06drop_wd1e3r': '06rot10', '05t10': '05fill', '06drop_wd1e3': '06rot10', '05rb': '05fill', '06rb': '06rot10', '05lr03': '05fill', '06lr03': '06rot10', '05drop10': '05fill', '06rot13': '06rot10', '05swa': '05fill', '06swa': '06rot10', '05bnrecal': '05fill', '06bnrecal': '06rot10', '05elastic': '05fill', '06elastic': '06rot10', '05elastic17': '05fill', '06elastic17': '06rot10', '06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
+BASELINE = {'05bs512': '05deskew', '05bs512s': '05deskew', '05bs512r': '05deskewr', '05bs512sr': '05deskewr', '05both': '05deskew', '05bothr': '05deskewr', '05mnorm': '05deskew', '05mnormr': '05deskewr', '05dskgrowr': '05deskewr', '05dskgrow': '05deskew', '05dsknt': '05deskew', '05dskrot0': '05deskew', '05dskrot4': '05deskew', '05dskmom': '05deskew', '05dskrot10': '05deskew', '05thick': '05deskew', '05thick70': '05deskew', '05rotdsk': '05deskew', '05rotdsk10': '05deskew', '05deskewr': '05fill', '05deskew': '05fill', '06deskew': '06mom', '05silu': '05fill', '06silu': '06mom', '05adam': '05fill', '06adam': '06mom', '05ls': '05fill', '06ls': '06mom', '05tta': '05fill', '06tta': '06mom', '05pad': '05fill', '06pad': '06mom', '05lr015': '05fill', '06lr015': '06mom', '05clean': '05fill', '06clean': '06mom', '05mom': '05fill', '06mom': '06rot10', '05grow': '05fill', '06grow': '06rot10', '05shiftb': '05fill', '06shiftb': '06rot10', '06drop_wd1e3r': '06rot10', '05t10': '05fill', '06drop_wd1e3': '06rot10', '05rb': '05fill', '06rb': '06rot10', '05lr03': '05fill', '06lr03': '06rot10', '05drop10': '05fill', '06rot13': '06rot10', '05swa': '05fill', '06swa': '06rot10', '05bnrecal': '05fill', '06bnrecal': '06rot10', '05elastic': '05fill', '06elastic': '06rot10', '05elastic17': '05fill', '06elastic17': '06rot10', '06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
             '06b16': '06lr02_wd', '05pool1': '05lr02_wd', '05bs64_wd': '05lr02_wd', '06bs64_wd': '06lr02_wd', '04bs64': '04now'}
 # session 15: for gains.png; the variants that became recipes by the rules above, and those that were a
 # fix (05fill, 06fill) or a measurement (06norot) rather than a candidate
@@ -19,7 +19,7 @@ ADOPTED = {'04rot_wd', '05lr02_wd', '06lr02_wd', '06b16', '05drop_wd1e3', '06rot
            '05deskewr'}
 NOT_CANDIDATES = {'05fill', '06fill', '06norot'}
 # session 21: replications on fresh seeds and the variants they repeat
-REPLICATES = {'06drop_wd1e3r': '06drop_wd1e3', '05deskewr': '05deskew', '05dskgrowr': '05dskgrow', '05mnormr': '05mnorm', '05bothr': '05both'}
+REPLICATES = {'06drop_wd1e3r': '06drop_wd1e3', '05deskewr': '05deskew', '05dskgrowr': '05dskgrow', '05mnormr': '05mnorm', '05bothr': '05both', '05bs512r': '05bs512', '05bs512sr': '05bs512s'}
 # session 20: what each adopted change did, for the table at the top of TUNING.md
 ADOPTED_WHAT = {
     '04rot_wd': "04: weight decay 5e-4 (05's at the time)",
@@ -600,6 +600,20 @@ if sys.argv[1:] == ['--summary']:
              'raw one cost a little rather than helped: the invariance is the gain, and the slant seems to carry '
              'nothing the network misses. No recipe changed. The runs took 15.0-15.5 s per epoch (one thread, two '
              'at a time).', '',
+             'Then a speed change, with session 9\'s rule for speed changes, fixed before the runs: adopted only '
+             'if it costs no accuracy (mean validation accuracy not lower, mean validation loss not higher than 05\'s '
+             'recipe on the same seeds). A probe of 05\'s training speed on this VM (30,720 random images, its '
+             'optimizer, the bench\'s pipeline; not committed) found larger batches faster at two threads, 4,673, '
+             '5,854, 6,891 and 7,352 images per second at batches of 128, 256, 512 and 1,024, and not at one thread '
+             '(4,128, 3,620, 4,045 and 4,802): larger convolutions split better over two cores. Since fused '
+             'BatchNorm and 32 steps per call cut the cost of each step, the batch now matters; a batch of 512 would '
+             'bring 05 near the keras-io reference\'s speed in make bench, though not make run-all, whose trainings '
+             'run at one thread each. 05bs512 trains 05\'s recipe at batch 512 with the one-cycle peak scaled '
+             'linearly (0.8; Goyal et al. 2017), 05bs512s with the peak scaled by the square root (0.4); the same 20 '
+             'epochs are a quarter of the steps. Seeds 1-5 against 05deskew; a variant that passes runs again on '
+             'seeds 6-10 (05bs512r, 05bs512sr, against 05deskewr) and is adopted only if the rule holds over the ten '
+             'seeds pooled (if both pass on seeds 1-5, only the one with the higher mean validation accuracy goes '
+             'on). Should one pass, 05 trains at batch 512 and its test runs follow.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
@@ -1071,6 +1085,12 @@ VARIANTS = {
     # 1-5 against 05deskew and 6-10 (05bothr) against 05deskewr
     "05both": (m05, dict(drop=0.05, drop_big=False, deskew='both'), dict(wd=1e-3, lr=0.2)),
     "05bothr": (m05, dict(drop=0.05, drop_big=False, deskew='both'), dict(wd=1e-3, lr=0.2)),
+    # session 26, a speed change: 05's recipe at batch 512, the one-cycle peak scaled linearly (0.8) or by the square
+    # root (0.4) of the batch's growth; seeds 1-5 against 05deskew
+    "05bs512": (m05, dict(drop=0.05, drop_big=False, deskew=True), dict(wd=1e-3, lr=0.8, bs=512)),
+    "05bs512s": (m05, dict(drop=0.05, drop_big=False, deskew=True), dict(wd=1e-3, lr=0.4, bs=512)),
+    "05bs512r": (m05, dict(drop=0.05, drop_big=False, deskew=True), dict(wd=1e-3, lr=0.8, bs=512)),
+    "05bs512sr": (m05, dict(drop=0.05, drop_big=False, deskew=True), dict(wd=1e-3, lr=0.4, bs=512)),
 }
 
 class CycledMomentumSGD(keras.optimizers.SGD):
