@@ -35,6 +35,7 @@ NOT_NUMBERS = {
 }
 # Settings that may differ between two runs of one recipe (they are reported beside the verdict).
 NOT_RECIPE = {"threads"}
+NOT_RECORDED = "not recorded"  # a processor or thread count that an early run did not record
 
 
 @dataclass
@@ -101,9 +102,6 @@ def recipe(metrics: dict) -> dict:
     """What a run was asked to compute: its configuration and parameter count."""
     config = {k: v for k, v in (metrics.get("config") or {}).items() if k not in NOT_RECIPE}
     return {"config": config, "params": metrics.get("params")}
-
-
-NOT_RECORDED = "not recorded"
 
 
 def _split(cpu_text: str) -> tuple[str, str]:
