@@ -215,7 +215,7 @@ def table(comparisons: list[Comparison]) -> str:
         "| accuracies and curves bit for bit, losses not | different |",
         "|---|---|---|---|---|---|",
     ]
-    for commit, group in sorted(runs.items(), key=lambda kv: _order(kv[1], comparisons)):
+    for commit, group in runs.items():  # in the order of their first comparison
         cells = [
             ", ".join(_label(c) for c in group if c.verdict == kind) or "–"
             for kind in ("identical", "losses", "different")
@@ -229,10 +229,6 @@ def table(comparisons: list[Comparison]) -> str:
         )
         lines.append(f"| {commit} | {'; '.join(cpus)} | {', '.join(threads)} | {' | '.join(cells)} |")
     return "\n".join(lines)
-
-
-def _order(group: list[Comparison], comparisons: list[Comparison]) -> int:
-    return min(comparisons.index(c) for c in group)
 
 
 def summary(comparisons: list[Comparison]) -> str:
