@@ -9,6 +9,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from lib import ROOT
 
@@ -35,6 +36,7 @@ def plot_curves(result, path: Path | None = None, title: str = ""):
             label=f"saved: epoch {result.saved_epoch} ({result.selection})",
         )
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(metric)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from lib import ROOT, reproduction
 from lib.experiments import ARTICLE, experiment
@@ -211,24 +212,42 @@ def _mnist(metrics: list[dict]) -> list[dict]:
     return [m for m in metrics if m["dataset"] == "mnist"]
 
 
-def plot_test_curves(metrics: list[dict], path: Path) -> None:
-    fig, ax = plt.subplots(figsize=(8, 5))
+def plot_test_curves(metrics: list[dict], path: Path, last: int = 8) -> None:
+    """All epochs on the left; on the right the last ``last`` epochs, where the one-cycle
+    rate has fallen and the curves separate by tenths of a point around the target."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5), gridspec_kw={"width_ratios": [3, 2]})
     for m in _mnist(metrics):
         acc = m["history"]["test_accuracy"]
-        ax.plot(range(1, len(acc) + 1), acc, marker=".", label=f"{m['notebook']} ({m['params']:,} params)")
-    ax.axhline(TARGET, color="grey", ls="--", lw=1, label="99.40 %")
-    ax.set_ylim(0.97, 1.0)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("test accuracy (read only)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
+        for ax in axes:
+            ax.plot(
+                range(1, len(acc) + 1), acc, marker=".", label=f"{m['notebook']} ({m['params']:,} params)"
+            )
+    epochs = max((len(m["history"]["test_accuracy"]) for m in _mnist(metrics)), default=1)
+    for ax in axes:
+        ax.axhline(TARGET, color="grey", ls="--", lw=1, label="99.40 %")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("epoch")
+        ax.grid(alpha=0.3)
+    axes[0].set_ylim(0.95, 1.0)
+    axes[0].set_ylabel("test accuracy (read only)")
+    axes[0].set_title("every epoch (some dip below the axis while the one-cycle rate is high)", fontsize=9)
+    first = max(epochs - last, 0) + 1
+    earlier = [m["notebook"][:2] for m in _mnist(metrics) if len(m["history"]["test_accuracy"]) < first]
+    axes[1].set_xlim(first - 0.5, epochs + 0.5)
+    axes[1].set_ylim(0.985, 0.997)
+    axes[1].set_title(
+        f"epochs {first}-{epochs}, zoomed" + (f" ({', '.join(earlier)} ended earlier)" if earlier else ""),
+        fontsize=9,
+    )
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
 def plot_params_vs_accuracy(metrics: list[dict], seeds: dict[str, dict], path: Path) -> None:
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, ax = plt.subplots(figsize=(11, 5))
     for m in _mnist(metrics):
         s = seeds.get(m["notebook"])
         y, err = (s["mean"], s["std"]) if s else (m["test_accuracy"], 0)
@@ -254,11 +273,17 @@ def plot_params_vs_accuracy(metrics: list[dict], seeds: dict[str, dict], path: P
             ax.plot(ref["params"], ref["acc"], "s", mfc="none", label=ref["label"])
     ax.axhline(TARGET, color="grey", ls="--", lw=1)
     ax.set_xscale("log")
-    ax.set_ylim(0.98, 1.0)
+    lows = [
+        seeds[m["notebook"]]["mean"] - seeds[m["notebook"]]["std"]
+        if m["notebook"] in seeds
+        else m["test_accuracy"]
+        for m in _mnist(metrics)
+    ]
+    ax.set_ylim(min([0.988, *(low - 0.002 for low in lows)]), 1.0)  # every point and error bar in view
     ax.set_xlabel("parameters (log scale)")
     ax.set_ylabel("test accuracy")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

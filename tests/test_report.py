@@ -2,6 +2,7 @@
 
 import json
 import platform
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,6 +98,7 @@ def test_seed_summary_and_report_from_metrics(tmp_path):
     table = results.write_report(tmp_path)
     assert "| 05_under_8k | 7,602 | 2 | 99.40% | 99.43% ± 0.15% (n=3, min 99.30%) | 99.40% |" in table
     assert (tmp_path / "report" / "params_vs_accuracy.png").exists()
+    assert (tmp_path / "report" / "test_accuracy.png").exists()
     assert "| 05_under_8k | 7,602 | 2 | 3 | 99.43% |" in (tmp_path / "REPORT.md").read_text()
     readme = f"# x\n{results.BEGIN}\nold\n{results.END}\nrest\n"
     assert results.replace_block(readme, table) == f"# x\n{results.BEGIN}\n{table}\n{results.END}\nrest\n"
@@ -486,3 +488,14 @@ def test_op_profile_runs_on_a_few_steps(tmp_path):
     readme = f"{results.BEGIN}\n{results.END}\n{results.BENCH_BEGIN}\n{results.BENCH_END}\n"
     block = results.readme_text(readme, tmp_path / "outputs").split(results.BENCH_BEGIN)[1]
     assert "Where 05's training step goes" in block and "| block1_2 (backward) |" in block
+
+
+@pytest.mark.parametrize("doc", ["README.md", "outputs/REPORT.md", "outputs/tuning/TUNING.md"])
+def test_local_links_and_figures_exist(doc):
+    # a reader follows these links on GitHub; a renamed figure or notebook would leave a dead one
+    path = ROOT / doc
+    targets = re.findall(r"\]\(([^)\s#]+)\)", path.read_text())
+    local = [t for t in targets if "://" not in t]
+    assert local, f"{doc} links to nothing local: the pattern no longer matches its links"
+    missing = [t for t in local if not (path.parent / t).exists()]
+    assert not missing, f"{doc} links to files that do not exist: {missing}"
