@@ -216,13 +216,11 @@ def plot_test_curves(metrics: list[dict], path: Path, last: int = 8) -> None:
     """All epochs on the left; on the right the last ``last`` epochs, where the one-cycle
     rate has fallen and the curves separate by tenths of a point around the target."""
     fig, axes = plt.subplots(1, 2, figsize=(11, 5), gridspec_kw={"width_ratios": [3, 2]})
-    for m in _mnist(metrics):
-        acc = m["history"]["test_accuracy"]
+    curves = {m["notebook"]: (m["params"], m["history"]["test_accuracy"]) for m in _mnist(metrics)}
+    for name, (params, acc) in curves.items():
         for ax in axes:
-            ax.plot(
-                range(1, len(acc) + 1), acc, marker=".", label=f"{m['notebook']} ({m['params']:,} params)"
-            )
-    epochs = max((len(m["history"]["test_accuracy"]) for m in _mnist(metrics)), default=1)
+            ax.plot(range(1, len(acc) + 1), acc, marker=".", label=f"{name} ({params:,} params)")
+    epochs = max((len(acc) for _, acc in curves.values()), default=1)
     for ax in axes:
         ax.axhline(TARGET, color="grey", ls="--", lw=1, label="99.40 %")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -232,7 +230,7 @@ def plot_test_curves(metrics: list[dict], path: Path, last: int = 8) -> None:
     axes[0].set_ylabel("test accuracy (read only)")
     axes[0].set_title("every epoch (some dip below the axis while the one-cycle rate is high)", fontsize=9)
     first = max(epochs - last, 0) + 1
-    earlier = [m["notebook"][:2] for m in _mnist(metrics) if len(m["history"]["test_accuracy"]) < first]
+    earlier = [name[:2] for name, (_, acc) in curves.items() if len(acc) < first]
     axes[1].set_xlim(first - 0.5, epochs + 0.5)
     axes[1].set_ylim(0.985, 0.997)
     axes[1].set_title(
@@ -248,9 +246,11 @@ def plot_test_curves(metrics: list[dict], path: Path, last: int = 8) -> None:
 
 def plot_params_vs_accuracy(metrics: list[dict], seeds: dict[str, dict], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(11, 5))
+    lows = []  # every point and error bar is kept in view
     for m in _mnist(metrics):
         s = seeds.get(m["notebook"])
         y, err = (s["mean"], s["std"]) if s else (m["test_accuracy"], 0)
+        lows.append(y - err)
         ax.errorbar(
             m["params"],
             y,
@@ -273,13 +273,7 @@ def plot_params_vs_accuracy(metrics: list[dict], seeds: dict[str, dict], path: P
             ax.plot(ref["params"], ref["acc"], "s", mfc="none", label=ref["label"])
     ax.axhline(TARGET, color="grey", ls="--", lw=1)
     ax.set_xscale("log")
-    lows = [
-        seeds[m["notebook"]]["mean"] - seeds[m["notebook"]]["std"]
-        if m["notebook"] in seeds
-        else m["test_accuracy"]
-        for m in _mnist(metrics)
-    ]
-    ax.set_ylim(min([0.988, *(low - 0.002 for low in lows)]), 1.0)  # every point and error bar in view
+    ax.set_ylim(min([0.988, *(low - 0.002 for low in lows)]), 1.0)
     ax.set_xlabel("parameters (log scale)")
     ax.set_ylabel("test accuracy")
     ax.grid(alpha=0.3, which="both")
