@@ -186,6 +186,21 @@ def test_targets_table_says_which_goal_is_met_without_rounding_a_miss_into_a_hit
     assert "| 08_fashion_mnist | test accuracy ≥ 92.500% | 92.520%; image alone: 92.010% | yes |" in table
 
 
+def test_every_seed_odds_reads_a_normal_fit_to_the_seeds():
+    chance, needed = results.every_seed_odds([0.994, 0.995, 0.996], 0.994, 5)  # mean 0.995, sd 0.001
+    assert chance == pytest.approx(0.841345**5, rel=1e-4)  # one seed at or above: Phi(1)
+    assert needed == pytest.approx(0.994 + 0.0020365, abs=2e-7)  # Phi(z)^5 = 0.9: z = 2.0365
+    assert results.every_seed_odds([0.995] * 5, 0.994, 5) == pytest.approx((1.0, 0.994))  # no spread
+    assert results.every_seed_odds([0.993] * 5, 0.994, 5)[0] == 0.0
+    runs = [
+        _metrics("05_under_8k", a, seed=s) for s, a in enumerate([0.9939, 0.9952, 0.9941, 0.9943, 0.9949])
+    ]
+    note = results.odds_note({"05_under_8k": results.summarize_seeds(runs)})
+    assert "05_under_8k: 35% that 5 fresh seeds all reach 99.40% (90% would need a mean of 99.512%" in note
+    assert "04_dropout_schedule" not in note  # no seeds, no reading; too few seeds neither
+    assert results.odds_note({"05_under_8k": results.summarize_seeds(runs[:2])}) == ""
+
+
 def test_time_to_target_reads_the_first_epoch_at_target():
     m = _metrics("05", 0.995)
     m["epoch_seconds"], m["history"]["test_accuracy"] = [2.0, 3.0, 4.0], [0.99, 0.994, 0.996]
