@@ -318,9 +318,9 @@ def every_seed_odds(
     spread down only roughly, so it is a reading, not a verdict.
     """
     mean, sd = float(np.mean(accuracies)), float(np.std(accuracies, ddof=1))
-    chance = NormalDist(mean, sd).cdf(target) if sd > 0 else float(mean < target)
+    below = NormalDist(mean, sd).cdf(target) if sd > 0 else float(mean < target)  # one seed
     z = NormalDist().inv_cdf(wanted ** (1 / n))
-    return (1 - chance) ** n, target + z * sd
+    return (1 - below) ** n, target + z * sd
 
 
 def odds_note(seeds: dict[str, dict], goals: dict = GOALS) -> str:
@@ -328,7 +328,7 @@ def odds_note(seeds: dict[str, dict], goals: dict = GOALS) -> str:
     parts = []
     for name, g in goals.items():
         s = seeds.get(name)
-        if not g.get("every_seed") or not s or len(s["test_accuracy"]) < max(3, g["seeds"]):
+        if not g.get("every_seed") or not s or len(s["test_accuracy"]) < g["seeds"]:
             continue
         target = experiment(name)["target"]
         chance, needed = every_seed_odds(s["test_accuracy"], target, g["seeds"])
