@@ -5,10 +5,11 @@
 For each 3x3 convolution shape of 05 (batch 128): the forward Conv2D, TensorFlow's
 Conv2DBackpropInput and, as an alternative, the same gradient as a forward convolution of the
 padded output gradient with the flipped kernel; Conv2DBackpropFilter and, as an alternative,
-an im2col matrix product. Milliseconds per call: the mean of 200 calls after 10 untimed ones; "diff" is the largest
-absolute difference between the two ways (0: the same numbers).
+an im2col matrix product. Milliseconds per call: the mean of 200 calls after 10 untimed ones;
+"diff" is the largest absolute difference between the two ways (0: the same numbers).
+conv_backprop.txt: THREADS 1, then 2, TensorFlow's log lines left out.
 """
-import os, sys, time
+import sys, time
 import tensorflow as tf
 th = int(sys.argv[1])
 tf.config.threading.set_intra_op_parallelism_threads(th)

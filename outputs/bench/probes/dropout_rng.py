@@ -5,6 +5,7 @@
 On 05's shapes after the transition (batch 128): no dropout, Keras's dropout on TensorFlow
 (tf.nn.experimental.stateless_dropout: a float uniform per element), and a mask from raw
 32-bit random integers (the same rate; another random stream, so other numbers).
+dropout_rng.txt: THREADS 1, then 2.
 """
 import sys, time
 import tensorflow as tf
