@@ -67,7 +67,7 @@ seeds:
 bench:
 	$(PY) -m lib.bench
 	$(PY) -m lib.bench --threads 1 --output outputs/bench/one-thread \
-	  --models "04_dropout_schedule,05_under_8k,05_under_8k (Keras dropout),05_under_8k (no dropout),05_under_8k (one step per call),05_under_8k (deskewing every step),keras-io-mnist-convnet"
+	  --models "04_dropout_schedule,05_under_8k,05_under_8k (no dropout),05_under_8k (one step per call),05_under_8k (deskewing every step),keras-io-mnist-convnet"
 	$(PY) -m lib.op_profile --model 05_under_8k
 	$(PY) -m lib.op_profile --model keras-io-mnist-convnet
 

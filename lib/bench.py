@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 REFERENCE = "keras-io-mnist-convnet"
 UNFUSED = "05_under_8k (Keras BatchNorm)"  # without lib/fast_batchnorm.py
 KERAS_CONV = "01_vanilla (Keras convolution)"  # without lib/fast_conv.py
-KERAS_DROPOUT = "05_under_8k (Keras dropout)"  # without lib/fast_dropout.py
 NO_DROPOUT = "05_under_8k (no dropout)"  # what 05's dropout costs in speed
 ONE_STEP = "05_under_8k (one step per call)"  # what steps_per_execution saves
 EVERY_STEP = "05_under_8k (deskewing every step)"  # what computing the input stage once saves
@@ -114,7 +113,7 @@ def warmed_up(name: str) -> tuple[keras.Model, keras.Model, keras.Model | None, 
     """A bench row's model, what its training fits, the fixed input stage computed ahead of that
     (lib/input_stage.py; None: none) and the batch size: seeded, with the fast paths the row's
     name says, after a short fit that traces the graph (so that no timing includes the tracing)."""
-    from lib import fast_batchnorm, fast_conv, fast_dropout, input_stage
+    from lib import fast_batchnorm, fast_conv, input_stage
     from lib.training import feed, set_determinism
 
     set_determinism(0)
@@ -122,8 +121,6 @@ def warmed_up(name: str) -> tuple[keras.Model, keras.Model, keras.Model | None, 
         fast_batchnorm.disable()
     if name == KERAS_CONV:
         fast_conv.disable()
-    if name == KERAS_DROPOUT:
-        fast_dropout.disable()
     model, batch = bench_model(name)
     pre, fitted = (None, model) if name == EVERY_STEP else input_stage.for_training(model)
     x, y = random_pixels(batch * 10)
@@ -433,9 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-images", type=int, default=10_000)
     ap.add_argument(
         "--models",
-        default=",".join(
-            [*EXPERIMENTS, UNFUSED, KERAS_DROPOUT, NO_DROPOUT, ONE_STEP, EVERY_STEP, KERAS_CONV, REFERENCE]
-        ),
+        default=",".join([*EXPERIMENTS, UNFUSED, NO_DROPOUT, ONE_STEP, EVERY_STEP, KERAS_CONV, REFERENCE]),
     )
     ap.add_argument("--output", type=Path, default=ROOT / "outputs" / "bench")
     ap.add_argument(

@@ -114,11 +114,10 @@ def versions() -> dict[str, str]:
     else:
         backend_module = __import__({"jax": "jax", "torch": "torch"}.get(out["backend"], "numpy"))
         out[out["backend"]] = backend_module.__version__
-    from lib.training import CHEAPER_DROPOUT_MASK, FUSED_BATCHNORM, WHOLE_MAP_MATMUL
+    from lib.training import FUSED_BATCHNORM, WHOLE_MAP_MATMUL
 
     out["fused_batchnorm"] = str(FUSED_BATCHNORM)
     out["whole_map_matmul"] = str(WHOLE_MAP_MATMUL)
-    out["cheaper_dropout_mask"] = str(CHEAPER_DROPOUT_MASK)
     out["machine"] = f"{platform.machine()} {platform.system()}"
     out["processor"] = processor()
     out["cpu"] = cpu_signature()

@@ -20,14 +20,13 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from lib import fast_batchnorm, fast_conv, fast_dropout, input_stage
+from lib import fast_batchnorm, fast_conv, input_stage
 from lib.files import write_json
 
 LOSS = "sparse_categorical_crossentropy"
 # TensorFlow only; the saved models stay standard Keras
 FUSED_BATCHNORM = fast_batchnorm.enable()
 WHOLE_MAP_MATMUL = fast_conv.enable()
-CHEAPER_DROPOUT_MASK = fast_dropout.enable()
 
 
 def intra_op_threads() -> int | None:

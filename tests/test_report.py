@@ -379,18 +379,6 @@ def test_bench_times_05_without_its_dropout_as_a_separate_row():
     assert bench.bench_model(bench.NO_DROPOUT)[0].count_params() == 7602
 
 
-@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the cheaper mask is TensorFlow's")
-def test_bench_times_05_with_keras_own_dropout_as_a_separate_row():
-    from lib import fast_dropout
-
-    try:
-        bench.warmed_up(bench.KERAS_DROPOUT)
-        assert keras.layers.Dropout.call is fast_dropout._original_call
-    finally:
-        fast_dropout.enable()
-    assert keras.layers.Dropout.call is fast_dropout._mask_call
-
-
 def test_bench_times_05_at_one_step_per_call_as_a_separate_row():
     model, _ = bench.bench_model(bench.ONE_STEP)
     assert model.steps_per_execution == 1 and model.count_params() == 7602

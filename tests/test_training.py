@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from helpers import split
 
-from lib import fast_batchnorm, fast_conv, fast_dropout, input_stage, training
+from lib import fast_batchnorm, fast_conv, input_stage, training
 from lib.models import build_model
 from lib.training import OneCycle, set_determinism, train
 
@@ -194,47 +194,6 @@ def test_whole_map_convolutions_match_keras(shape, kernel):
     for a, b in zip(out[False], out[True], strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
     assert keras.layers.serialize(conv)["class_name"] == "Conv2D"  # saved files stay standard Keras
-
-
-@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the cheaper mask is TensorFlow's")
-@pytest.mark.parametrize("rate", [0.05, 0.1, 0.25, 0.5])
-def test_the_cheaper_dropout_mask_is_keras_mask(rate):
-    import tensorflow as tf
-
-    x = np.random.default_rng(0).normal(size=(64, 10, 10, 16)).astype("float32")
-    out = {}
-    for fast in (False, True):
-        fast_dropout.enable() if fast else fast_dropout.disable()
-        drop = keras.layers.Dropout(rate, seed=7)
-        runs = []
-        for _ in range(3):  # the seed generator moves on between calls: three masks
-            with tf.GradientTape() as tape:
-                xt = tf.constant(x)
-                tape.watch(xt)
-                y = drop(xt, training=True)
-                loss = tf.reduce_sum(y * xt)
-            runs.append((y.numpy(), tape.gradient(loss, xt).numpy()))
-        out[fast] = runs
-    fast_dropout.enable()
-    for (y0, g0), (y1, g1) in zip(out[False], out[True], strict=True):
-        np.testing.assert_array_equal(y0, y1)  # bit for bit, not close
-        np.testing.assert_array_equal(g0, g1)
-    dropped = [float(np.mean(y == 0)) for y, _ in out[True]]
-    assert all(abs(d - rate) < 0.02 for d in dropped) and len({*dropped}) == 3
-    assert drop.get_config()["rate"] == rate and type(drop) is keras.layers.Dropout
-
-
-@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="the cheaper mask is TensorFlow's")
-def test_the_cheaper_dropout_mask_trains_exactly_like_keras(arrays, tmp_path):
-    # 05 as it trains: rotations, BatchNorm, dropout after three convolutions
-    kw = dict(name="under_8k", schedule="onecycle", checkpoint=False)
-    fast_dropout.disable()
-    try:
-        _, keras_own = _train(arrays, tmp_path / "keras", **kw)
-    finally:
-        fast_dropout.enable()
-    _, cheaper = _train(arrays, tmp_path / "cheaper", **kw)
-    assert keras_own.history == cheaper.history
 
 
 def test_killed_run_resumes_and_matches_an_uninterrupted_one(tmp_path):
