@@ -4,11 +4,11 @@
 
 On 05's shapes after the transition (batch 128, after a ReLU), a Keras Dropout(0.05) layer
 per shape, forward and backward in one tf.function: first whether the two ways give the same
-outputs and input gradients bit for bit (three steps of three seeds), then milliseconds per
-step (the mean of 300 steps after 20 untimed ones, three times) for no dropout, Keras's own,
-the mask from the draws' mantissa bits, and the random draws alone (what no mask built from
-them can save). Session 29 tried this mask in lib/ (commit affb4e0, reverted):
-dropout_paired/ has what it measured there. dropout_exact.txt: THREADS 1, then 2,
+outputs and input gradients bit for bit (nine steps, a new mask per layer each), then
+milliseconds per step (the mean of 300 steps after 20 untimed ones, three times) for no
+dropout, Keras's own, the mask from the draws' mantissa bits, and the random draws alone
+(what no mask built from them can save). Session 29 tried this mask in lib/ (commit affb4e0,
+reverted): dropout_paired/ has what it measured there. dropout_exact.txt: THREADS 1, then 2,
 TensorFlow's log lines left out.
 """
 
@@ -27,18 +27,21 @@ shapes = [(128, 10, 10, 16), (128, 8, 8, 16), (128, 6, 6, 16)]
 xs = [tf.nn.relu(tf.random.normal(s, seed=i)) for i, s in enumerate(shapes)]
 
 
+def draws(layer, x):
+    """The 32-bit draws behind Keras's floats: the layer's next seed, cast as Keras does."""
+    seed = tf.cast(tf.math.floormod(layer.seed_generator.next(), tf.int32.max - 1), tf.int32)
+    return tf.random.stateless_uniform(tf.shape(x), seed=seed, minval=None, maxval=None, dtype=tf.uint32)
+
+
 def draws_only(layer, x):
-    seed = tf.cast(tf.math.floormod(layer.seed_generator.next(), tf.int32.max - 1), tf.int32)  # as Keras
-    bits = tf.random.stateless_uniform(tf.shape(x), seed=seed, minval=None, maxval=None, dtype=tf.uint32)
-    return x + tf.cast(bits[:1, :1, :1, :1], x.dtype) * 0  # the draws stay in the graph
+    return x + tf.cast(draws(layer, x)[:1, :1, :1, :1], x.dtype) * 0  # the draws stay in the graph
 
 
 def mantissa_mask(layer, x):
     """Keras's mask from the same draws: TensorFlow makes each float in [0, 1) from a draw's
     low 23 bits, so u >= rate is (bits & 0x7FFFFF) >= ceil(rate * 2**23); one multiplication
     each way instead of Keras's select."""
-    seed = tf.cast(tf.math.floormod(layer.seed_generator.next(), tf.int32.max - 1), tf.int32)  # as Keras
-    bits = tf.random.stateless_uniform(tf.shape(x), seed=seed, minval=None, maxval=None, dtype=tf.uint32)
+    bits = draws(layer, x)
     keep = tf.bitwise.bitwise_and(bits, 0x7FFFFF) >= math.ceil(float(np.float32(layer.rate)) * 2**23)
     return x * (tf.cast(keep, x.dtype) * tf.constant(1 / (1 - layer.rate), x.dtype))
 
@@ -68,11 +71,10 @@ def stepper(way):
 
 
 same = []
-for _ in range(3):  # each call draws the next seed of every layer's generator
-    a, b = stepper("keras"), stepper("mantissa mask")
-    for _ in range(3):
-        (ya, ga), (yb, gb) = a(), b()
-        same.append(all(np.array_equal(p, q) for p, q in zip([*ya, *ga], [*yb, *gb], strict=True)))
+a, b = stepper("keras"), stepper("mantissa mask")
+for _ in range(9):  # each step draws the next seed of every layer's generator: nine masks each
+    (ya, ga), (yb, gb) = a(), b()
+    same.append(all(np.array_equal(p, q) for p, q in zip([*ya, *ga], [*yb, *gb], strict=True)))
 print(th, "bit for bit the same outputs and gradients:", all(same), f"({len(same)} steps)")
 for way in ("none", "keras", "mantissa mask", "draws only"):
     step = stepper(way)
