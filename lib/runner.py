@@ -69,6 +69,12 @@ def _suffix(out_dir: Path, name: str) -> str:
 EXECUTORS = ("papermill", "inprocess")
 
 
+def executed_copy(notebook: Path, params: dict, output_root: Path) -> Path:
+    """Where a run's executed copy is written, and kept for reading if the run fails."""
+    out_dir = Path(params.get("OUTPUT_DIR") or output_root / notebook.stem)
+    return output_root / f".{notebook.stem}{_suffix(out_dir, notebook.stem)}.running.ipynb"
+
+
 def run_one(
     notebook: Path, params: dict, output_root: Path, kernel: str, executor: str = "papermill"
 ) -> float:
@@ -82,7 +88,7 @@ def run_one(
     name = notebook.stem
     out_dir = Path(params.get("OUTPUT_DIR") or output_root / name).resolve()
     params = {**params, "OUTPUT_DIR": str(out_dir)}
-    running = output_root / f".{name}{_suffix(out_dir, name)}.running.ipynb"
+    running = executed_copy(notebook, params, output_root)
     output_root.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     if executor == "inprocess":
@@ -160,8 +166,10 @@ def run_many(
             print(f"== {label}: done in {times[label]:.0f} s", flush=True)
         except Exception as e:  # report and go on: every notebook runs
             failed.append(label)
+            copy = executed_copy(nb, params, output_root)
             print(
-                f"== {label}: FAILED: {type(e).__name__}: {(str(e).strip().splitlines() or [''])[-1]}",
+                f"== {label}: FAILED: {type(e).__name__}: {(str(e).strip().splitlines() or [''])[-1]}"
+                + (f" (executed copy: {copy})" if copy.exists() else ""),
                 file=sys.stderr,
                 flush=True,
             )
@@ -279,9 +287,11 @@ def main(argv: list[str] | None = None) -> int:
         args.timings.parent.mkdir(parents=True, exist_ok=True)
         args.timings.write_text(json.dumps(record, indent=1) + "\n")
     if failed:
+        # "Resumes" only where a run was cut short: after a bad parameter or data file the same
+        # command fails the same way, and a changed parameter starts the run afresh.
         print(
-            f"failed: {' '.join(failed)} (executed copies: {args.output_root}/.<name>.running.ipynb; "
-            "the same command resumes each run from its last completed epoch)",
+            f"failed: {' '.join(failed)}: each FAILED line above says why. A run cut short (a crash, "
+            "an interruption) resumes from its last completed epoch when the same command runs again.",
             file=sys.stderr,
         )
         return 1

@@ -34,6 +34,9 @@ def test_every_notebook_runs_and_failures_are_reported(tmp_path, capsys, shared_
     assert code == 1
     err = capsys.readouterr().err
     assert "failed: bad" in err
+    kept = out / ".bad.running.ipynb"  # the failed run's executed copy, named in its FAILED line
+    assert kept.exists() and f"executed copy: {kept}" in err
+    assert "boom" in str(nbformat.read(kept, as_version=4).cells[-1].outputs)
     assert (out / "good" / "good.ipynb").exists()
     timings = json.loads((tmp_path / "t.json").read_text())
     assert timings["failed"] == ["bad"] and list(timings["notebook_seconds"]) == ["good"]
