@@ -5,6 +5,7 @@ from __future__ import annotations
 import platform
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -183,6 +184,30 @@ def git_commit(root: Path = ROOT) -> dict[str, str | bool | None]:
         "commit": git("rev-parse", "HEAD", root=root),
         "dirty": bool(status) if status is not None else None,
     }
+
+
+def loaded_lib_modules(root: Path = ROOT) -> list[str]:
+    """The files of ``lib/`` this process has imported, as paths from ``root``.
+
+    A run's numbers can depend only on these (and its notebook): an edit to a module it never
+    imported (the bench, the report) leaves its results those of the code at hand.
+    """
+    lib = (root / "lib").resolve()
+    found = set()
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if (name == "lib" or name.startswith("lib.")) and file and Path(file).resolve().parent == lib:
+            found.add(Path(file).resolve().relative_to(root.resolve()).as_posix())
+    return sorted(found)
+
+
+def code_paths(notebook: str, *runs_git: dict | None) -> list[str]:
+    """What git should compare to tell whether a run's code changed: the notebook and the
+    ``lib/`` modules every one of these runs recorded importing, or all of ``lib/`` where one
+    did not record them (runs before the record, or no run)."""
+    recorded = [(g or {}).get("lib_modules") for g in runs_git]
+    modules = sorted(set().union(*recorded)) if recorded and all(m is not None for m in recorded) else ["lib"]
+    return [*modules, f"notebooks/{notebook}.ipynb"]
 
 
 def summary_markdown(metrics: dict) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib import ROOT
-from lib.report import git
+from lib.report import code_paths, git
 
 # Keys that describe how long a run took or where it ran, not what it computed.
 NOT_NUMBERS = {
@@ -50,7 +50,7 @@ class Comparison:
     previous_threads: object
     same_recipe: bool
     differences: list[tuple[str, object, object]] = field(default_factory=list)
-    code_changes: list[str] | None = None  # lib/ and the notebook, between the two runs' commits
+    code_changes: list[str] | None = None  # the runs' code (code_paths), between their commits
 
     @property
     def other_processor(self) -> bool:
@@ -150,16 +150,8 @@ def compare_history(notebook: str, root: Path = ROOT) -> list[Comparison]:
         new_commit = (new.get("git") or {}).get("commit")
         changes = None
         if old_commit and new_commit:
-            names = git(
-                "diff",
-                "--name-only",
-                old_commit,
-                new_commit,
-                "--",
-                "lib",
-                f"notebooks/{notebook}.ipynb",
-                root=root,
-            )
+            paths = code_paths(notebook, old.get("git"), new.get("git"))
+            names = git("diff", "--name-only", old_commit, new_commit, "--", *paths, root=root)
             changes = names.split() if names is not None else None
         found.append(
             Comparison(

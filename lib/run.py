@@ -24,7 +24,7 @@ from lib.experiments import ARTICLE, experiment
 from lib.files import write_json
 from lib.models import MODELS, build_model
 from lib.params import ParameterError, optional_limit, positive_int, writable_dir
-from lib.report import git_commit, versions
+from lib.report import git_commit, loaded_lib_modules, versions
 from lib.training import LOSS, Split, TrainResult, intra_op_threads, lr_sweep, set_determinism, train
 
 MODEL_FILE = "model.keras"
@@ -260,7 +260,8 @@ class Run:
             "article": ARTICLE.get(self.name),
             **self.extra,
             "versions": versions(),
-            "git": self.git,
+            # the commit at the start, and the lib/ modules this run has used by now
+            "git": {**self.git, "lib_modules": loaded_lib_modules()},
         }
         write_json(self.staging / "metrics.json", metrics)
         shutil.rmtree(self.staging / "state", ignore_errors=True)

@@ -61,9 +61,10 @@ def find_notebook(selector: str) -> Path:
     return matches[0]
 
 
-def _suffix(out_dir: Path, name: str) -> str:
+def _hidden(notebook: Path, params: dict, output_root: Path, ext: str) -> Path:
     # Seeds of one notebook run side by side: their temporary files must differ.
-    return "" if out_dir.name == name else f"-{out_dir.name}"
+    out = Path(params.get("OUTPUT_DIR") or notebook.stem).name
+    return output_root / f".{notebook.stem}{'' if out == notebook.stem else '-' + out}.{ext}"
 
 
 EXECUTORS = ("papermill", "inprocess")
@@ -71,8 +72,7 @@ EXECUTORS = ("papermill", "inprocess")
 
 def executed_copy(notebook: Path, params: dict, output_root: Path) -> Path:
     """Where a run's executed copy is written, and kept for reading if the run fails."""
-    out_dir = Path(params.get("OUTPUT_DIR") or output_root / notebook.stem)
-    return output_root / f".{notebook.stem}{_suffix(out_dir, notebook.stem)}.running.ipynb"
+    return _hidden(notebook, params, output_root, "running.ipynb")
 
 
 def run_one(
@@ -129,8 +129,7 @@ def run_in_subprocess(
     notebook: Path, params: dict, output_root: Path, kernel: str, executor: str = "papermill"
 ) -> float:
     """``run_one`` in a child process, its output in ``<output-root>/.<name>.log``; raises on failure."""
-    out_dir = Path(params.get("OUTPUT_DIR") or notebook.stem)
-    log = output_root / f".{notebook.stem}{_suffix(out_dir, notebook.stem)}.log"
+    log = _hidden(notebook, params, output_root, "log")
     output_root.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "lib.runner", str(notebook), "--output-root", str(output_root)]
     cmd += ["--kernel", kernel, "--executor", executor]

@@ -21,14 +21,15 @@ import papermill
 from lib import ROOT
 from lib.experiments import experiment
 from lib.params import positive_int
-from lib.report import git
+from lib.report import code_paths, git
 from lib.results import write_seed_summary
 from lib.runner import find_notebook, parse_value, run_many, share_cores
 from lib.training import intra_op_threads
 
 
 def unchanged_since(run_git: dict | None, name: str, root: Path = ROOT) -> bool:
-    """Whether ``lib/`` and the notebook are, in the work tree, as at the run's clean commit.
+    """Whether the run's code is, in the work tree, as at the run's clean commit: the notebook
+    and the ``lib/`` modules the run imported (all of ``lib/`` for a run that did not record them).
 
     The configuration alone does not name the code: a model changed in ``lib/models.py``
     keeps its name. Unknown (no commit, a dirty run, no git): treated as changed.
@@ -37,7 +38,7 @@ def unchanged_since(run_git: dict | None, name: str, root: Path = ROOT) -> bool:
     if not commit or (run_git or {}).get("dirty") is not False:
         return False
     # exit status 1 (a difference) or 128 (an unknown commit) read as None
-    return git("diff", "--quiet", commit, "--", "lib", f"notebooks/{name}.ipynb", root=root) is not None
+    return git("diff", "--quiet", commit, "--", *code_paths(name, run_git), root=root) is not None
 
 
 def reuse_single_run(name: str, seed: int, out: Path, root: Path = ROOT) -> bool:

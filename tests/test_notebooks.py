@@ -88,6 +88,12 @@ def test_notebook_runs_on_tiny_data(path, synthetic_npz, tmp_path):
         assert "tta" not in metrics
     assert acc == pytest.approx(metrics["test_accuracy"], abs=1e-6)
     assert metrics["dataset"] == config.get("dataset", "mnist")
+    # The code this run depends on (make seeds and lib.reproduction compare only it): what the
+    # notebook imported, not the bench, the report or the runner that started it.
+    used = set(metrics["git"]["lib_modules"])
+    assert {"lib/__init__.py", "lib/models.py", "lib/run.py", "lib/training.py", "lib/data.py"} <= used
+    assert not used & {f"lib/{m}.py" for m in ("bench", "seeds", "results", "runner", "reproduction")}
+    assert all((ROOT / m).is_file() for m in used)
     if "ablation" in config:  # the full recipe, then one row per variant, scored on validation
         names = [r["variant"] for r in metrics["ablation"]]
         assert names == ["full recipe", *(v["name"] for v in config["ablation"])]

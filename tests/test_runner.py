@@ -234,3 +234,33 @@ def test_seed_zero_is_copied_only_from_a_run_of_the_same_code(tmp_path):
         assert not seeds.reuse_single_run("05_under_8k", 0, tmp_path / "unknown", root)
     assert not (tmp_path / "seed-1").exists() and not (tmp_path / "stale").exists()
     assert not (tmp_path / "unknown").exists()
+
+    # A run that recorded the lib/ modules it imported is stale only when one of those changed.
+    (root / "lib" / "bench.py").write_text("ROUNDS = 3\n")
+    git("add", "-A")
+    git("commit", "-q", "-m", "bench")
+    published(commit=git("rev-parse", "HEAD"), dirty=False, lib_modules=["lib/models.py"])
+    (root / "lib" / "bench.py").write_text("ROUNDS = 5\n")  # never imported by the run
+    assert seeds.reuse_single_run("05_under_8k", 0, tmp_path / "bench-edited", root)
+    (root / "lib" / "models.py").write_text("KERNELS = 18\n")
+    assert not seeds.reuse_single_run("05_under_8k", 0, tmp_path / "models-edited", root)
+    (root / "lib" / "models.py").write_text("KERNELS = 16\n")
+    (root / "notebooks" / "05_under_8k.ipynb").write_text('{"cells": []}\n')  # the notebook always counts
+    assert not seeds.reuse_single_run("05_under_8k", 0, tmp_path / "notebook-edited", root)
+    assert not (tmp_path / "models-edited").exists() and not (tmp_path / "notebook-edited").exists()
+
+
+def test_code_paths_narrow_only_when_every_run_recorded_its_modules():
+    from lib.report import code_paths
+
+    nb = "notebooks/05_under_8k.ipynb"
+    assert code_paths("05_under_8k", {"commit": "a", "lib_modules": ["lib/run.py", "lib/models.py"]}) == [
+        "lib/models.py",
+        "lib/run.py",
+        nb,
+    ]
+    both = code_paths("05_under_8k", {"lib_modules": ["lib/run.py"]}, {"lib_modules": ["lib/tta.py"]})
+    assert both == ["lib/run.py", "lib/tta.py", nb]  # either run's code may explain a difference
+    assert code_paths("05_under_8k", {"lib_modules": ["lib/run.py"]}, {"commit": "b"}) == ["lib", nb]
+    assert code_paths("05_under_8k", None) == ["lib", nb]
+    assert code_paths("05_under_8k") == ["lib", nb]
