@@ -1,5 +1,8 @@
-"""Which runs repeated the numbers of the run before them: every version of each notebook's
-committed ``metrics.json`` in git history against the version before it.
+"""Which runs repeated the numbers of the run before them: every version of each committed
+run's ``metrics.json`` in git history against the version before it, for each notebook's own
+run (``outputs/<notebook>/``) and for ``make seeds``' runs of seeds 1 and up
+(``outputs/seeds/<notebook>/seed-<k>/``; seed 0 there is the notebook's run, copied or run
+again).
 
 The README's determinism claim rests on these comparisons, so they are computed, not kept by
 hand: a run that repeated its predecessor with the same recipe but on another processor,
@@ -40,7 +43,7 @@ NOT_RECORDED = "not recorded"  # a processor or thread count that an early run d
 
 @dataclass
 class Comparison:
-    """One notebook's run against its previous committed run."""
+    """One run against the previous committed run of the same notebook and seed."""
 
     notebook: str
     commit: str  # the code commit of the newer run ("?" where its metrics.json has none)
@@ -51,6 +54,7 @@ class Comparison:
     same_recipe: bool
     differences: list[tuple[str, object, object]] = field(default_factory=list)
     code_changes: list[str] | None = None  # the runs' code (code_paths), between their commits
+    seed: int | None = None  # make seeds' run of this seed; None: the notebook's own run
 
     @property
     def other_processor(self) -> bool:
@@ -139,9 +143,18 @@ def same_run(a: dict, b: dict) -> bool:
     return a.get("epoch_seconds") is not None and a.get("epoch_seconds") == b.get("epoch_seconds")
 
 
-def compare_history(notebook: str, root: Path = ROOT) -> list[Comparison]:
-    """Each run of ``notebook`` against the committed run before it."""
-    runs = versions(f"outputs/{notebook}/metrics.json", root)
+def run_path(notebook: str, seed: int | None = None) -> str:
+    """Where a run's metrics.json lives: the notebook's own run, or make seeds' run of ``seed``."""
+    return (
+        f"outputs/{notebook}/metrics.json"
+        if seed is None
+        else f"outputs/seeds/{notebook}/seed-{seed}/metrics.json"
+    )
+
+
+def compare_history(notebook: str, root: Path = ROOT, seed: int | None = None) -> list[Comparison]:
+    """Each run of ``notebook`` (with ``seed``, as make seeds ran it) against the committed run before it."""
+    runs = versions(run_path(notebook, seed), root)
     found = []
     for old, new in zip(runs[:-1], runs[1:], strict=True):
         if same_run(old, new):
@@ -164,6 +177,7 @@ def compare_history(notebook: str, root: Path = ROOT) -> list[Comparison]:
                 same_recipe=recipe(old) == recipe(new),
                 differences=differences(old, new),
                 code_changes=changes,
+                seed=seed,
             )
         )
     return found
@@ -173,18 +187,41 @@ def notebooks(root: Path = ROOT) -> list[str]:
     return sorted(p.parent.name for p in (root / "outputs").glob("*/metrics.json"))
 
 
+def seed_runs(root: Path = ROOT) -> list[tuple[str, int]]:
+    """make seeds' runs of seeds 1 and up, as (notebook, seed); its seed 0 is the notebook's run."""
+    found = []
+    for p in (root / "outputs" / "seeds").glob("*/seed-*/metrics.json"):
+        seed = p.parent.name.removeprefix("seed-")
+        if seed.isdigit() and int(seed) > 0:
+            found.append((p.parent.parent.name, int(seed)))
+    return sorted(found)
+
+
 def history_available(root: Path = ROOT) -> bool:
     """Whether git holds the full history (a shallow clone or an unpacked archive does not)."""
     return git("rev-parse", "--is-shallow-repository", root=root) == "false"
 
 
-def _label(c: Comparison) -> str:
-    name = c.notebook.split("_", 1)[0]
+def _note(c: Comparison) -> str:
     if c.verdict == "losses":
-        return f"{name} (losses from digit {c.loss_digits})"
+        return f"losses from digit {c.loss_digits}"
     if c.verdict == "different":
-        return f"{name} ({'recipe changed' if not c.same_recipe else _changes(c)})"
-    return name
+        return "recipe changed" if not c.same_recipe else _changes(c)
+    return ""
+
+
+def _cell(comparisons: list[Comparison]) -> str:
+    """``05``, ``05 seeds 1, 2, 4 (changed: models.py)``: a notebook's own run and its seeds' runs,
+    those with the same note together."""
+    groups: dict[tuple[str, bool, str], list[int | None]] = {}
+    for c in comparisons:
+        groups.setdefault((c.notebook.split("_", 1)[0], c.seed is None, _note(c)), []).append(c.seed)
+    parts = []
+    for (name, own, note), seeds in groups.items():
+        if not own:
+            name += f" seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, sorted(seeds)))}"
+        parts.append(f"{name} ({note})" if note else name)
+    return ", ".join(parts) or "–"
 
 
 def _changes(c: Comparison, most: int = 3) -> str:
@@ -209,8 +246,7 @@ def table(comparisons: list[Comparison]) -> str:
     ]
     for commit, group in runs.items():  # in the order of their first comparison
         cells = [
-            ", ".join(_label(c) for c in group if c.verdict == kind) or "–"
-            for kind in ("identical", "losses", "different")
+            _cell([c for c in group if c.verdict == kind]) for kind in ("identical", "losses", "different")
         ]
         cpus = sorted({c.cpu for c in group})
         threads = sorted(
@@ -229,9 +265,11 @@ def summary(comparisons: list[Comparison]) -> str:
     if not same:
         return "No notebook has been run twice with the same recipe yet."
     kinds = {k: [c for c in same if c.verdict == k] for k in ("identical", "losses", "different")}
+    own = sum(c.seed is None for c in same)
     moved = sum(c.other_processor for c in kinds["identical"])
     text = (
-        f"Of {len(same)} runs of a notebook with the same recipe as its previous committed run, "
+        f"Of {len(same)} runs with the same recipe as the previous committed run of their notebook "
+        f"and seed ({own} a notebook's own run, {len(same) - own} make seeds' runs of seeds 1 and up), "
         f"{len(kinds['identical'])} repeated every number bit for bit ({moved} of them on another "
         f"processor than the run before)"
     )
@@ -250,8 +288,9 @@ def summary(comparisons: list[Comparison]) -> str:
 
 
 def compare_all(root: Path = ROOT) -> list[Comparison]:
-    """Every notebook's runs, in the order their newer run was committed."""
+    """Every notebook's runs and make seeds' runs, in the order their newer run was committed."""
     found = [c for name in notebooks(root) for c in compare_history(name, root)]
+    found += [c for name, seed in seed_runs(root) for c in compare_history(name, root, seed)]
     order = git("log", "--reverse", "--format=%H", root=root) or ""
     position = {h[:7]: i for i, h in enumerate(order.split())}
     return sorted(found, key=lambda c: position.get(c.commit[:7], len(position)))

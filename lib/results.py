@@ -421,12 +421,16 @@ def reproductions_markdown(root: Path = ROOT) -> str:
     comparisons = reproduction.compare_all(root)
     return (
         f"{reproduction.summary(comparisons)}\n\n"
-        "Each notebook's `metrics.json` as committed, against its previous committed version (git "
-        "history; `python -m lib.reproduction`). Compared: every number the run computed (per-epoch "
-        "curves, test accuracy and loss, validation figures, ablation); not compared: times, library "
-        "versions, commit, data path. *Recipe changed*: another configuration or parameter count. "
-        "Otherwise the files of `lib/` or the notebook that changed between the two runs' commits "
-        "are named (not every change there touches training).\n\n"
+        "Each committed run's `metrics.json` against its previous committed version (git history; "
+        "`python -m lib.reproduction`): each notebook's own run, and `make seeds`' runs of seeds 1 "
+        "and up (*05 seeds 1, 2*; seed 0 is left out: it is the notebook's run, copied or run "
+        "again). Compared: every number the run computed (per-epoch curves, test accuracy and loss, "
+        "validation figures, ablation); not compared: times, library versions, commit, data path. "
+        "*Recipe changed*: another configuration or parameter count. Otherwise the files that "
+        "changed between the two runs' commits are named: the notebook and the `lib/` modules the "
+        "runs imported (all of `lib/` for runs that did not record them; not every change there "
+        "touches training). A commit marked + is one whose `lib/` or `notebooks/` had uncommitted "
+        "changes when the run started.\n\n"
         f"{reproduction.table(comparisons)}"
     )
 

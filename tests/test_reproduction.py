@@ -86,7 +86,10 @@ def test_each_run_against_the_one_before(repo):
 def test_summary_and_table(repo):
     comparisons = reproduction.compare_all(repo)
     line = reproduction.summary(comparisons)
-    assert line.startswith("Of 3 runs of a notebook with the same recipe")
+    assert line.startswith(
+        "Of 3 runs with the same recipe as the previous committed run of their notebook and seed "
+        "(3 a notebook's own run, 0 make seeds' runs of seeds 1 and up)"
+    )
     assert "1 repeated every number bit for bit (1 of them on another processor" in line
     assert "1 every accuracy and per-epoch curve bit for bit with losses differing from their 7th" in line
     assert "(1 of them on another processor), and" in line
@@ -94,6 +97,51 @@ def test_summary_and_table(repo):
     table = reproduction.table(comparisons)
     assert "| 05 (changed: models.py) |" in table and "| 05 (recipe changed) |" in table
     assert len(table.splitlines()) == 2 + 4  # header and one row per run
+
+
+def test_seed_runs_are_compared_too_and_only_with_their_own_seed(repo):
+    """make seeds' runs of seeds 1 and up against their own previous runs; seed 0 (a copy of the
+    notebook's run) is left out. Runs that recorded their lib/ modules name only those as changed."""
+    seeds = repo / "outputs" / "seeds" / "05_x"
+
+    def commit(seed, metrics, message):
+        out = seeds / f"seed-{seed}" / "metrics.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        metrics["git"] = {
+            "commit": _git(repo, "rev-parse", "HEAD"),
+            "dirty": False,
+            "lib_modules": ["lib/models.py"],
+        }
+        out.write_text(json.dumps(metrics))
+        _git(repo, "add", "-A")
+        _git(repo, "commit", "-q", "-m", message)
+
+    commit(0, _run(20.0), "seed 0")
+    commit(1, _run(21.0, acc=0.993), "seed 1")
+    (repo / "lib" / "bench.py").write_text("rounds = 3\n")  # a module the runs did not import
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "bench changed")
+    commit(0, _run(22.0), "seed 0 again")
+    commit(1, _run(23.0, acc=0.994), "seed 1 again, other numbers")
+    assert reproduction.seed_runs(repo) == [("05_x", 1)]
+    found = [c for c in reproduction.compare_all(repo) if c.seed is not None]
+    assert [(c.seed, c.verdict, c.code_changes) for c in found] == [(1, "different", [])]
+    assert "| 05 seed 1 (same code) |" in reproduction.table(found)
+    assert "(3 a notebook's own run, 1 make seeds' runs of seeds 1 and up)" in reproduction.summary(
+        reproduction.compare_all(repo)
+    )
+
+
+def test_a_table_cell_groups_a_notebooks_seeds():
+    changed = [("test_accuracy", 0.99, 0.98)]
+
+    def run(seed, same_recipe=True):
+        return reproduction.Comparison("05_x", "abc", "cpu", "cpu", 1, 1, same_recipe, changed, [], seed)
+
+    # one column of the table (here: different), a run per notebook and seed, in commit order
+    cell = reproduction._cell([run(2, same_recipe=False), run(1, same_recipe=False), run(None), run(4)])
+    assert cell == "05 seeds 1, 2 (recipe changed), 05 (same code), 05 seed 4 (same code)"
+    assert reproduction._cell([]) == "–"
 
 
 def test_the_work_tree_counts_as_the_newest_run(repo):
