@@ -165,25 +165,46 @@ def processor(cpuinfo: str | None = None) -> str:
     return found.group(1).strip() if found else platform.processor() or platform.machine()
 
 
-def git(*args: str, root: Path = ROOT) -> str | None:
+def git(*args: str, root: Path = ROOT, strip: bool = True) -> str | None:
     """``git args`` in ``root``: its output, or None where it failed or there is no git."""
     # The first status or diff after a checkout reads every notebook through the nbstripout
     # filter (about a second each); cut short, it would never finish and record nothing.
     try:
-        return subprocess.run(
+        out = subprocess.run(
             ["git", *args], cwd=root, capture_output=True, text=True, timeout=300, check=True
-        ).stdout.strip()
+        ).stdout
+        return out.strip() if strip else out
     except (OSError, subprocess.SubprocessError):
         return None
 
 
-def git_commit(root: Path = ROOT) -> dict[str, str | bool | None]:
-    """The commit the code came from, and whether the work tree had changes."""
-    status = git("status", "--porcelain", "--", "lib", "notebooks", root=root)
+def git_commit(root: Path = ROOT) -> dict:
+    """The commit the code came from, whether ``lib/`` or ``notebooks/`` had changes, and
+    which paths (``Run.finish`` narrows ``dirty`` to those the run used: ``run_dirty``)."""
+    args = ("status", "-z", "--porcelain", "--untracked-files=all", "--", "lib", "notebooks")
+    status = git(*args, root=root, strip=False)
+    # NUL-separated: two status letters, a space, the path; a rename's old path follows it
+    entries, changed = iter((status or "").split("\0")), set()
+    for entry in entries:
+        if entry:
+            changed.add(entry[3:])
+            if "R" in entry[:2]:
+                next(entries, None)
     return {
         "commit": git("rev-parse", "HEAD", root=root),
-        "dirty": bool(status) if status is not None else None,
+        "dirty": bool(changed) if status is not None else None,
+        "changed": sorted(changed) if status is not None else None,
     }
+
+
+def run_dirty(start_git: dict, lib_modules: list[str], notebook: str) -> bool | None:
+    """Whether the code a run used differed from its commit: its notebook or a ``lib/`` module
+    it imported had changes at its start. A change elsewhere (the bench, another notebook)
+    leaves its numbers those of the commit. None where git could not tell."""
+    changed = start_git.get("changed")
+    if changed is None:
+        return start_git.get("dirty")
+    return bool(set(changed) & {*lib_modules, f"notebooks/{notebook}.ipynb"})
 
 
 def loaded_lib_modules(root: Path = ROOT) -> list[str]:

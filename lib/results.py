@@ -429,8 +429,9 @@ def reproductions_markdown(root: Path = ROOT) -> str:
         "*Recipe changed*: another configuration or parameter count. Otherwise the files that "
         "changed between the two runs' commits are named: the notebook and the `lib/` modules the "
         "runs imported (all of `lib/` for runs that did not record them; not every change there "
-        "touches training). A commit marked + is one whose `lib/` or `notebooks/` had uncommitted "
-        "changes when the run started.\n\n"
+        "touches training). A commit marked + is one whose code had uncommitted changes when the run "
+        "started: the run's notebook or a `lib/` module it imported (runs that do not list the "
+        "changed paths, `git.changed`: anything in `lib/` or `notebooks/`).\n\n"
         f"{reproduction.table(comparisons)}"
     )
 

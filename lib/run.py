@@ -24,7 +24,7 @@ from lib.experiments import ARTICLE, experiment
 from lib.files import write_json
 from lib.models import MODELS, build_model
 from lib.params import ParameterError, optional_limit, positive_int, writable_dir
-from lib.report import git_commit, loaded_lib_modules, versions
+from lib.report import git_commit, loaded_lib_modules, run_dirty, versions
 from lib.training import LOSS, Split, TrainResult, intra_op_threads, lr_sweep, set_determinism, train
 
 MODEL_FILE = "model.keras"
@@ -261,12 +261,16 @@ class Run:
             **self.extra,
             "versions": versions(),
             # the commit at the start, and the lib/ modules this run has used by now
-            "git": {**self.git, "lib_modules": loaded_lib_modules()},
+            "git": self._git_record(),
         }
         write_json(self.staging / "metrics.json", metrics)
         shutil.rmtree(self.staging / "state", ignore_errors=True)
         self.publish()
         return metrics
+
+    def _git_record(self) -> dict:
+        modules = loaded_lib_modules()
+        return {**self.git, "dirty": run_dirty(self.git, modules, self.name), "lib_modules": modules}
 
     def publish(self) -> None:
         """Swap the staging folder in; the old results go only once the new ones are in place."""

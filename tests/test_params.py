@@ -64,3 +64,26 @@ def test_metrics_name_the_commit_the_run_started_from(start, monkeypatch):
     model, result = run.train(run.build_model(), verbose=0)
     recorded = run.finish(model, result)["git"]
     assert {k: recorded[k] for k in ("commit", "dirty")} == {"commit": "at-start", "dirty": False}
+
+
+@pytest.mark.parametrize(
+    "changed, dirty",
+    [
+        ([], False),
+        # another notebook, a file no run imports: the run's numbers are those of its commit
+        (["notebooks/01_vanilla.ipynb", "lib/not_imported_by_any_run.py"], False),
+        (["lib/models.py"], True),  # a module the run built its model with
+        (["notebooks/02_reduce_parameters.ipynb"], True),  # its own notebook
+    ],
+)
+def test_a_run_is_dirty_only_where_code_it_used_had_changes(start, monkeypatch, changed, dirty):
+    import lib.run
+
+    start_git = {"commit": "c" * 40, "dirty": bool(changed), "changed": changed}
+    monkeypatch.setattr(lib.run, "git_commit", lambda: dict(start_git))
+    run = start(EPOCHS=1, TRAIN_LIMIT=300)
+    model, result = run.train(run.build_model(), verbose=0)
+    recorded = run.finish(model, result)["git"]
+    assert recorded["dirty"] is dirty
+    assert recorded["changed"] == changed  # every changed path stays on record, used or not
+    assert "lib/models.py" in recorded["lib_modules"]

@@ -452,7 +452,23 @@ def test_provenance_is_recorded_in_a_fresh_clone(tmp_path):
         check=True,
     )
     head = subprocess.run(["git", "-C", str(clone), "rev-parse", "HEAD"], capture_output=True, text=True)
-    assert report.git_commit(clone) == {"commit": head.stdout.strip(), "dirty": False}
+    assert report.git_commit(clone) == {"commit": head.stdout.strip(), "dirty": False, "changed": []}
+    # an edit, a new file in a new folder, a rename: each path named as the work tree has it
+    (clone / "lib" / "bench.py").write_text("# edited\n")
+    (clone / "lib" / "extra").mkdir()
+    (clone / "lib" / "extra" / "new.py").write_text("")
+    subprocess.run(["git", "-C", str(clone), "mv", "lib/seeds.py", "lib/seeds2.py"], check=True)
+    got = report.git_commit(clone)
+    assert got["dirty"] is True
+    assert got["changed"] == ["lib/bench.py", "lib/extra/new.py", "lib/seeds2.py"]
+    assert report.run_dirty(got, ["lib/models.py"], "05_under_8k") is False
+    assert report.run_dirty(got, ["lib/bench.py", "lib/models.py"], "05_under_8k") is True
+
+
+def test_runs_recorded_before_the_changed_paths_keep_their_dirty_flag():
+    assert report.run_dirty({"commit": "c", "dirty": True}, ["lib/models.py"], "05_under_8k") is True
+    assert report.run_dirty({"commit": "c", "dirty": False}, [], "05_under_8k") is False
+    assert report.run_dirty({"commit": None, "dirty": None, "changed": None}, [], "05_under_8k") is None
 
 
 def test_op_profile_names_the_layer_and_pass_of_an_op():
