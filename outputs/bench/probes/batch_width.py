@@ -8,7 +8,8 @@ measures its first table. Each round measures, every one in a fresh process
 and 512 (tuning's 05bs512 and 05bs512s: a quarter of the steps cost accuracy on the validation
 split, outputs/tuning/TUNING.md); 05 with 8 kernels instead of 16 in its costliest layer, the
 second 3x3 convolution at 24x24 (block1_2; 6,930 parameters, never trained); and keras-io's
-mnist_convnet. Each line: training img/s and its ratio to the reference's in the same round.
+mnist_convnet. Each line: training img/s and its ratio to the reference's in the same round
+(batch_width.txt: a first line, written by hand, names the date and the processor).
 """
 
 import json
