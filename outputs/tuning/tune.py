@@ -708,8 +708,9 @@ if sys.argv[1:] == ['--summary']:
              'that no single stroke can decide the class. 05cutout sets one 8x8 square of each training image to the '
              'background after the rotations, its centre drawn uniformly over the whole 28x28 image and the square '
              'clipped at the borders (Cutout in tune.py: Cutout\'s recipe with its square scaled from 16 of 32 '
-             'pixels to 8 of 28, so that about half the squares fall on the digit and half on the background around '
-             'it), the identity at inference, no parameters; the one setting run, not tuned. Should it pass, a '
+             'pixels to 8 of 28; over the first 5,000 training digits, as they are, one square each, 61 % of the squares touch the ink and they '
+             'blank 8 % of it on average), the identity at inference, no parameters; the one setting run, not tuned. '
+             'Should it pass, a '
              'replication on seeds 6-10 (05cutoutr, against 05deskewr) follows, and 05 takes it only if the rule '
              'also holds over the ten seeds pooled.', '',
              'It stopped after three seeds, its mean gain negative: -0.161 pt (-14, -9 and -6 validation images), a '
