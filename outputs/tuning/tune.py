@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 # what each variant is compared with in TUNING.md (default: the recipe at the start of session 3)
-BASELINE = {'05width': '05deskew', '05widthr': '05deskewr', '05cutout': '05deskew', '05cutoutr': '05deskewr', '05nodropn': '05deskewn', '05nodrop': '05deskew', '05nodropr': '05deskewr', '05pre3': '05deskew', '05pre3r': '05deskewr', '05quad': '05deskew', '05quadr': '05deskewr', '05bs512': '05deskew', '05bs512s': '05deskew', '05bs512r': '05deskewr', '05bs512sr': '05deskewr', '05both': '05deskew', '05bothr': '05deskewr', '05mnorm': '05deskew', '05mnormr': '05deskewr', '05dskgrowr': '05deskewr', '05dskgrow': '05deskew', '05dsknt': '05deskew', '05dskrot0': '05deskew', '05dskrot4': '05deskew', '05dskmom': '05deskew', '05dskrot10': '05deskew', '05thick': '05deskew', '05thick70': '05deskew', '05rotdsk': '05deskew', '05rotdsk10': '05deskew', '05deskewr': '05fill', '05deskew': '05fill', '06deskew': '06mom', '05silu': '05fill', '06silu': '06mom', '05adam': '05fill', '06adam': '06mom', '05ls': '05fill', '06ls': '06mom', '05tta': '05fill', '06tta': '06mom', '05pad': '05fill', '06pad': '06mom', '05lr015': '05fill', '06lr015': '06mom', '05clean': '05fill', '06clean': '06mom', '05mom': '05fill', '06mom': '06rot10', '05grow': '05fill', '06grow': '06rot10', '05shiftb': '05fill', '06shiftb': '06rot10', '06drop_wd1e3r': '06rot10', '05t10': '05fill', '06drop_wd1e3': '06rot10', '05rb': '05fill', '06rb': '06rot10', '05lr03': '05fill', '06lr03': '06rot10', '05drop10': '05fill', '06rot13': '06rot10', '05swa': '05fill', '06swa': '06rot10', '05bnrecal': '05fill', '06bnrecal': '06rot10', '05elastic': '05fill', '06elastic': '06rot10', '05elastic17': '05fill', '06elastic17': '06rot10', '06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
+BASELINE = {'05wsep': '05deskew', '05wsepr': '05deskewr', '05width': '05deskew', '05widthr': '05deskewr', '05cutout': '05deskew', '05cutoutr': '05deskewr', '05nodropn': '05deskewn', '05nodrop': '05deskew', '05nodropr': '05deskewr', '05pre3': '05deskew', '05pre3r': '05deskewr', '05quad': '05deskew', '05quadr': '05deskewr', '05bs512': '05deskew', '05bs512s': '05deskew', '05bs512r': '05deskewr', '05bs512sr': '05deskewr', '05both': '05deskew', '05bothr': '05deskewr', '05mnorm': '05deskew', '05mnormr': '05deskewr', '05dskgrowr': '05deskewr', '05dskgrow': '05deskew', '05dsknt': '05deskew', '05dskrot0': '05deskew', '05dskrot4': '05deskew', '05dskmom': '05deskew', '05dskrot10': '05deskew', '05thick': '05deskew', '05thick70': '05deskew', '05rotdsk': '05deskew', '05rotdsk10': '05deskew', '05deskewr': '05fill', '05deskew': '05fill', '06deskew': '06mom', '05silu': '05fill', '06silu': '06mom', '05adam': '05fill', '06adam': '06mom', '05ls': '05fill', '06ls': '06mom', '05tta': '05fill', '06tta': '06mom', '05pad': '05fill', '06pad': '06mom', '05lr015': '05fill', '06lr015': '06mom', '05clean': '05fill', '06clean': '06mom', '05mom': '05fill', '06mom': '06rot10', '05grow': '05fill', '06grow': '06rot10', '05shiftb': '05fill', '06shiftb': '06rot10', '06drop_wd1e3r': '06rot10', '05t10': '05fill', '06drop_wd1e3': '06rot10', '05rb': '05fill', '06rb': '06rot10', '05lr03': '05fill', '06lr03': '06rot10', '05drop10': '05fill', '06rot13': '06rot10', '05swa': '05fill', '06swa': '06rot10', '05bnrecal': '05fill', '06bnrecal': '06rot10', '05elastic': '05fill', '06elastic': '06rot10', '05elastic17': '05fill', '06elastic17': '06rot10', '06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
             '06b16': '06lr02_wd', '05pool1': '05lr02_wd', '05bs64_wd': '05lr02_wd', '06bs64_wd': '06lr02_wd', '04bs64': '04now'}
 # session 15: for gains.png; the variants that became recipes by the rules above, and those that were a
 # fix (05fill, 06fill) or a measurement (06norot) rather than a candidate
@@ -19,7 +19,7 @@ ADOPTED = {'04rot_wd', '05lr02_wd', '06lr02_wd', '06b16', '05drop_wd1e3', '06rot
            '05deskewr'}
 NOT_CANDIDATES = {'05fill', '06fill', '06norot'}
 # session 21: replications on fresh seeds and the variants they repeat
-REPLICATES = {'05widthr': '05width', '05cutoutr': '05cutout', '05nodropr': '05nodrop', '05pre3r': '05pre3', '05quadr': '05quad', '06drop_wd1e3r': '06drop_wd1e3', '05deskewr': '05deskew', '05dskgrowr': '05dskgrow', '05mnormr': '05mnorm', '05bothr': '05both', '05bs512r': '05bs512', '05bs512sr': '05bs512s'}
+REPLICATES = {'05wsepr': '05wsep', '05widthr': '05width', '05cutoutr': '05cutout', '05nodropr': '05nodrop', '05pre3r': '05pre3', '05quadr': '05quad', '06drop_wd1e3r': '06drop_wd1e3', '05deskewr': '05deskew', '05dskgrowr': '05dskgrow', '05mnormr': '05mnorm', '05bothr': '05both', '05bs512r': '05bs512', '05bs512sr': '05bs512s'}
 # session 20: what each adopted change did, for the table at the top of TUNING.md
 ADOPTED_WHAT = {
     '04rot_wd': "04: weight decay 5e-4 (05's at the time)",
@@ -745,6 +745,22 @@ if sys.argv[1:] == ['--summary']:
              'as the moment normalisation of session 25 gained nothing. Of the normalisations tried, deskewing is the '
              'one that helped. No recipe changed; no replication ran. The runs took 13.1-15.3 s per epoch (one '
              'thread, two at a time).', '',
+             'Then, with the same rule and stop, fixed before its runs, against 05deskew: the kind of convolution. '
+             'Every change that spent 05\'s parameters differently on full 3x3 convolutions (05grow, 05w18, 05t10, '
+             '05nt, 05deep, 05pre3, 05quad) moved it by an image or two. A depthwise-separable convolution (a 3x3 '
+             'filter per channel, then a 1x1 mix of the channels) costs about an eighth of a full one at these '
+             'widths, so the same budget buys two to three times the channels. 05wsep (m05wsep here) is a full 3x3 '
+             'convolution of 16 kernels at 26x26, then separable ones of 32 channels at 24x24, max-pooling, and 40, 40 '
+             'and 48 at 10x10, 8x8 and 6x6, with no 1x1 transition (the pointwise halves mix the channels); BatchNorm '
+             'and ReLU after each, dropout 0.05 after the last three, the GAP head: 7,802 parameters and 05\'s '
+             'receptive field of 18, with 05\'s deskewing, ±7° turns, weight decay 1e-3 and one-cycle peak 0.2. One '
+             'shape, not tuned. 05sep (session 9) made only 05\'s second convolution separable, at 05\'s widths '
+             '(6,650 parameters), and lost 0.090 pt. It costs speed: in a probe of training speed before these runs '
+             '(lib.bench.measure, 12,800 random images, default threads, two rounds; not committed) it trained '
+             '3,679-3,847 images per second against 5,035-5,475 for 05 (TensorFlow\'s CPU kernels for depthwise '
+             'convolutions are slow). Should it pass, a replication on seeds 6-10 (05wsepr, against 05deskewr) '
+             'follows and the rule must also hold over the ten seeds pooled; adopting it would then trade speed '
+             '(issue 4) for accuracy, a choice left to the session that has both figures.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
@@ -1069,6 +1085,25 @@ def m05sep(seed=None, rot=7.0):
     x = conv_block(x, [16, 16, 16], batchnorm=True, dropout=0.05, name="block2")
     return keras.Model(i, output_head(x, kind="gap"))
 
+def m05wsep(seed=None, rot=7.0, drop=0.05, widths=(32, 40, 40, 48)):
+    # session 35: separable convolutions (a 3x3 filter per channel, then a 1x1 mix) buy more channels for the
+    # parameters: a full 3x3 convolution of 16 kernels at 26x26, then separable ones of 32 at 24x24, max-pooling,
+    # 40, 40 and 48 at 10x10, 8x8 and 6x6 (no 1x1 transition: the pointwise halves mix the channels), BatchNorm
+    # and ReLU after each, dropout after the last three, the GAP head; 7,802 parameters, 05's receptive field (18)
+    def sep(x, f, name, dropout=0.0):
+        x = layers.SeparableConv2D(f, 3, use_bias=False, name=name)(x)
+        x = layers.ReLU(name=f"{name}_relu")(layers.BatchNormalization(name=f"{name}_bn")(x))
+        return layers.Dropout(dropout, name=f"{name}_drop")(x) if dropout else x
+    i, x = scaled_input()
+    x = Deskew(name='deskew')(x)
+    x = augment(x, rotation_degrees=rot, seed=seed)
+    x = conv(x, 16, batchnorm=True, name="block1_1")
+    x = sep(x, widths[0], "block1_2")
+    x = layers.MaxPooling2D(2, name="pool1")(x)
+    for k, f in enumerate(widths[1:], 1):
+        x = sep(x, f, f"block2_{k}", drop)
+    return keras.Model(i, output_head(x, kind="gap"))
+
 def m04(rot=7.0, shift=0.0, seed=None, drop=0.05, drop_big=False):
     from lib.blocks import partial_transition
     i, x = scaled_input()
@@ -1275,6 +1310,10 @@ VARIANTS = {
     # one width), seeds 1-5 against 05deskew; a replication on seeds 6-10 (05widthr) against 05deskewr should it pass
     "05width": (m05, dict(drop=0.05, drop_big=False, deskew='width'), dict(wd=1e-3, lr=0.2)),
     "05widthr": (m05, dict(drop=0.05, drop_big=False, deskew='width'), dict(wd=1e-3, lr=0.2)),
+    # session 35: separable convolutions, more channels for 05's budget, seeds 1-5 against 05deskew; a replication on
+    # seeds 6-10 (05wsepr) against 05deskewr should it pass
+    "05wsep": (m05wsep, {}, dict(wd=1e-3, lr=0.2)),
+    "05wsepr": (m05wsep, {}, dict(wd=1e-3, lr=0.2)),
     "05thick": (m05, dict(drop=0.05, drop_big=False, deskew=True, thick=0.35), dict(wd=1e-3, lr=0.2)),
     "05thick70": (m05, dict(drop=0.05, drop_big=False, deskew=True, thick=0.7), dict(wd=1e-3, lr=0.2)),
     # ... then 05's recipe (05deskew) with one of the two settings 06 trains with and 05 does not: the momentum
