@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 # what each variant is compared with in TUNING.md (default: the recipe at the start of session 3)
-BASELINE = {'05samn': '05deskewn', '05recn': '05deskewn', '05rec': '05deskew', '05recr': '05deskewr', '05n48': '05deskew', '05n48r': '05deskewr', '05wsep': '05deskew', '05wsepr': '05deskewr', '05width': '05deskew', '05widthr': '05deskewr', '05cutout': '05deskew', '05cutoutr': '05deskewr', '05nodropn': '05deskewn', '05nodrop': '05deskew', '05nodropr': '05deskewr', '05pre3': '05deskew', '05pre3r': '05deskewr', '05quad': '05deskew', '05quadr': '05deskewr', '05bs512': '05deskew', '05bs512s': '05deskew', '05bs512r': '05deskewr', '05bs512sr': '05deskewr', '05both': '05deskew', '05bothr': '05deskewr', '05mnorm': '05deskew', '05mnormr': '05deskewr', '05dskgrowr': '05deskewr', '05dskgrow': '05deskew', '05dsknt': '05deskew', '05dskrot0': '05deskew', '05dskrot4': '05deskew', '05dskmom': '05deskew', '05dskrot10': '05deskew', '05thick': '05deskew', '05thick70': '05deskew', '05rotdsk': '05deskew', '05rotdsk10': '05deskew', '05deskewr': '05fill', '05deskew': '05fill', '06deskew': '06mom', '05silu': '05fill', '06silu': '06mom', '05adam': '05fill', '06adam': '06mom', '05ls': '05fill', '06ls': '06mom', '05tta': '05fill', '06tta': '06mom', '05pad': '05fill', '06pad': '06mom', '05lr015': '05fill', '06lr015': '06mom', '05clean': '05fill', '06clean': '06mom', '05mom': '05fill', '06mom': '06rot10', '05grow': '05fill', '06grow': '06rot10', '05shiftb': '05fill', '06shiftb': '06rot10', '06drop_wd1e3r': '06rot10', '05t10': '05fill', '06drop_wd1e3': '06rot10', '05rb': '05fill', '06rb': '06rot10', '05lr03': '05fill', '06lr03': '06rot10', '05drop10': '05fill', '06rot13': '06rot10', '05swa': '05fill', '06swa': '06rot10', '05bnrecal': '05fill', '06bnrecal': '06rot10', '05elastic': '05fill', '06elastic': '06rot10', '05elastic17': '05fill', '06elastic17': '06rot10', '06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
+BASELINE = {'05ecan': '05deskewn', '05blurn': '05deskewn', '05samn': '05deskewn', '05recn': '05deskewn', '05rec': '05deskew', '05recr': '05deskewr', '05n48': '05deskew', '05n48r': '05deskewr', '05wsep': '05deskew', '05wsepr': '05deskewr', '05width': '05deskew', '05widthr': '05deskewr', '05cutout': '05deskew', '05cutoutr': '05deskewr', '05nodropn': '05deskewn', '05nodrop': '05deskew', '05nodropr': '05deskewr', '05pre3': '05deskew', '05pre3r': '05deskewr', '05quad': '05deskew', '05quadr': '05deskewr', '05bs512': '05deskew', '05bs512s': '05deskew', '05bs512r': '05deskewr', '05bs512sr': '05deskewr', '05both': '05deskew', '05bothr': '05deskewr', '05mnorm': '05deskew', '05mnormr': '05deskewr', '05dskgrowr': '05deskewr', '05dskgrow': '05deskew', '05dsknt': '05deskew', '05dskrot0': '05deskew', '05dskrot4': '05deskew', '05dskmom': '05deskew', '05dskrot10': '05deskew', '05thick': '05deskew', '05thick70': '05deskew', '05rotdsk': '05deskew', '05rotdsk10': '05deskew', '05deskewr': '05fill', '05deskew': '05fill', '06deskew': '06mom', '05silu': '05fill', '06silu': '06mom', '05adam': '05fill', '06adam': '06mom', '05ls': '05fill', '06ls': '06mom', '05tta': '05fill', '06tta': '06mom', '05pad': '05fill', '06pad': '06mom', '05lr015': '05fill', '06lr015': '06mom', '05clean': '05fill', '06clean': '06mom', '05mom': '05fill', '06mom': '06rot10', '05grow': '05fill', '06grow': '06rot10', '05shiftb': '05fill', '06shiftb': '06rot10', '06drop_wd1e3r': '06rot10', '05t10': '05fill', '06drop_wd1e3': '06rot10', '05rb': '05fill', '06rb': '06rot10', '05lr03': '05fill', '06lr03': '06rot10', '05drop10': '05fill', '06rot13': '06rot10', '05swa': '05fill', '06swa': '06rot10', '05bnrecal': '05fill', '06bnrecal': '06rot10', '05elastic': '05fill', '06elastic': '06rot10', '05elastic17': '05fill', '06elastic17': '06rot10', '06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
             '06b16': '06lr02_wd', '05pool1': '05lr02_wd', '05bs64_wd': '05lr02_wd', '06bs64_wd': '06lr02_wd', '04bs64': '04now'}
 # session 15: for gains.png; the variants that became recipes by the rules above, and those that were a
 # fix (05fill, 06fill) or a measurement (06norot) rather than a candidate
@@ -864,6 +864,18 @@ if sys.argv[1:] == ['--summary']:
              'better. The lanes that had started seeds 15 and 16 were stopped unfinished when the stop was due. No '
              'recipe changed, and the question is closed. The runs took 23.3-24.7 s per epoch against 13.7-14.3 s '
              'for 05deskewn\'s same seeds (one thread, two at a time), 1.7 times as long.', '',
+             'Then, with the same rule and stop, fixed before their runs, on the same seeds 11-20 against '
+             '05deskewn: two changes from image classification that cost at most 9 parameters, run side by side '
+             '(one lane each) and each judged on its own. 05ecan adds efficient channel attention (ECA; Wang, Wu, '
+             'Zhu, Li, Zuo and Hu, CVPR 2020) after each of block2\'s three convolutions, before their dropout: each '
+             'channel is scaled by a sigmoid of a convolution of 3 weights across the channels\' means over the map, '
+             'so that what a digit shows can turn whole channels up or down, which 05\'s convolutions cannot do (ECA '
+             'here; 7,611 parameters). 05blurn keeps 05\'s parameters and changes the transition\'s pooling into '
+             'BlurPool\'s (Zhang, ICML 2019): the 2x2 maximum taken at every pixel, then a fixed [1, 2, 1] x [1, 2, '
+             '1] / 16 blur and every second pixel (Blur here), so that the 12x12 map changes less when a stroke '
+             'moves by a pixel, as turned digits\' strokes do. One setting each, not tuned; m05eca with both off '
+             'builds 05\'s model (the same outputs from the same weights, checked). A negative mean gain after '
+             'seeds 11-14 stops either. Should one pass, its test runs follow in a later session.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
@@ -1195,6 +1207,47 @@ def m05rec(seed=None, rot=7.0, drop=0.05):
     x = conv(x, 16, batchnorm=True, dropout=drop, name="block2_3")
     return keras.Model(i, output_head(x, kind="gap"))
 
+class ECA(keras.layers.Layer):
+    # session 37: efficient channel attention (ECA; Wang, Wu, Zhu, Li, Zuo and Hu, CVPR 2020): each channel scaled by a
+    # sigmoid of a 1-D convolution of 3 weights across the channels' means over the map (ECA's kernel size for 16
+    # channels), so that what a digit shows can turn channels up or down; 3 parameters, no bias
+    def build(self, shape):
+        self.kernel = self.add_weight(shape=(3,), initializer=keras.initializers.RandomUniform(-3 ** -0.5, 3 ** -0.5),
+                                      name='kernel')
+
+    def call(self, x):
+        ops = keras.ops
+        m = ops.pad(ops.mean(x, axis=(1, 2)), [[0, 0], [1, 1]])
+        s = self.kernel[0] * m[:, :-2] + self.kernel[1] * m[:, 1:-1] + self.kernel[2] * m[:, 2:]
+        return x * ops.sigmoid(s)[:, None, None, :]
+
+class Blur(keras.layers.Layer):
+    # session 37: anti-aliased subsampling (BlurPool; Zhang, ICML 2019): a fixed [1, 2, 1] x [1, 2, 1] / 16 filter
+    # over each channel, then every second pixel; no parameters
+    def call(self, x):
+        k = np.outer([1.0, 2.0, 1.0], [1.0, 2.0, 1.0]) / 16.0
+        kernel = keras.ops.convert_to_tensor(np.tile(k[:, :, None, None], (1, 1, x.shape[-1], 1)), 'float32')
+        return keras.ops.depthwise_conv(x, kernel, strides=2, padding='same')
+
+def m05eca(seed=None, rot=7.0, drop=0.05, blur=False, eca=True):
+    # session 37: 05's recipe (05deskew); eca: ECA after each of block2's three convolutions (before their dropout);
+    # blur: the transition's 2x2 max-pooling taken at stride 1, then blurred and subsampled (BlurPool's MaxBlurPool)
+    i, x = scaled_input()
+    x = Deskew(name='deskew')(x)
+    x = augment(x, rotation_degrees=rot, seed=seed)
+    x = conv_block(x, [8, 16], batchnorm=True, name="block1")
+    if blur:
+        x = Blur(name='trans1_blur')(layers.MaxPooling2D(2, strides=1, padding='same', name='trans1_pool')(x))
+        x = conv(x, 8, 1, batchnorm=True, name='trans1_1x1')
+    else:
+        x = transition_block(x, 8, batchnorm=True, name="trans1")
+    for k in (1, 2, 3):
+        x = conv(x, 16, batchnorm=True, name=f"block2_{k}")
+        if eca:
+            x = ECA(name=f"block2_{k}_eca")(x)
+        x = layers.Dropout(drop, name=f"block2_{k}_drop")(x)
+    return keras.Model(i, output_head(x, kind="gap"))
+
 def m05pool1(seed=None, rot=7.0):
     # pooling right after the first convolution: the 8->16 convolution runs on 11x11, not 24x24
     i, x = scaled_input()
@@ -1480,6 +1533,10 @@ VARIANTS = {
     # session 37: 05's recipe (05deskew) with sharpness-aware minimisation at rho 0.05, on fresh seeds 11-20 against
     # 05deskewn
     "05samn": (m05, dict(drop=0.05, drop_big=False, deskew=True), dict(wd=1e-3, lr=0.2, sam=0.05)),
+    # ... then, on the same seeds against 05deskewn: channel attention (ECA) after block2's three convolutions, and
+    # anti-aliased subsampling (BlurPool) in the transition
+    "05ecan": (m05eca, dict(eca=True), dict(wd=1e-3, lr=0.2)),
+    "05blurn": (m05eca, dict(eca=False, blur=True), dict(wd=1e-3, lr=0.2)),
     "05thick": (m05, dict(drop=0.05, drop_big=False, deskew=True, thick=0.35), dict(wd=1e-3, lr=0.2)),
     "05thick70": (m05, dict(drop=0.05, drop_big=False, deskew=True, thick=0.7), dict(wd=1e-3, lr=0.2)),
     # ... then 05's recipe (05deskew) with one of the two settings 06 trains with and 05 does not: the momentum
