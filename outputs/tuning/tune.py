@@ -886,7 +886,9 @@ if sys.argv[1:] == ['--summary']:
              'Anti-aliased pooling made 05 a little surer of its answers and changed none of them on balance; that '
              'is not what the rule asks for. The runs took 13.3-15.6 s per epoch (one thread, two at a time). With '
              'SAM, these close the three families of change from image classification not tried on 05 before: '
-             'the optimiser\'s step, attention over channels and the pooling\'s aliasing.', '',
+             'the optimiser\'s step, attention over channels and the pooling\'s aliasing. The two checks named in '
+             'the plans above (SAM at rho 0, m05eca with both off) are probe_variants.py, which writes '
+             'probe_variants.txt.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
