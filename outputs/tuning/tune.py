@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 # what each variant is compared with in TUNING.md (default: the recipe at the start of session 3)
-BASELINE = {'05ecan': '05deskewn', '05blurn': '05deskewn', '05samn': '05deskewn', '05recn': '05deskewn', '05rec': '05deskew', '05recr': '05deskewr', '05n48': '05deskew', '05n48r': '05deskewr', '05wsep': '05deskew', '05wsepr': '05deskewr', '05width': '05deskew', '05widthr': '05deskewr', '05cutout': '05deskew', '05cutoutr': '05deskewr', '05nodropn': '05deskewn', '05nodrop': '05deskew', '05nodropr': '05deskewr', '05pre3': '05deskew', '05pre3r': '05deskewr', '05quad': '05deskew', '05quadr': '05deskewr', '05bs512': '05deskew', '05bs512s': '05deskew', '05bs512r': '05deskewr', '05bs512sr': '05deskewr', '05both': '05deskew', '05bothr': '05deskewr', '05mnorm': '05deskew', '05mnormr': '05deskewr', '05dskgrowr': '05deskewr', '05dskgrow': '05deskew', '05dsknt': '05deskew', '05dskrot0': '05deskew', '05dskrot4': '05deskew', '05dskmom': '05deskew', '05dskrot10': '05deskew', '05thick': '05deskew', '05thick70': '05deskew', '05rotdsk': '05deskew', '05rotdsk10': '05deskew', '05deskewr': '05fill', '05deskew': '05fill', '06deskew': '06mom', '05silu': '05fill', '06silu': '06mom', '05adam': '05fill', '06adam': '06mom', '05ls': '05fill', '06ls': '06mom', '05tta': '05fill', '06tta': '06mom', '05pad': '05fill', '06pad': '06mom', '05lr015': '05fill', '06lr015': '06mom', '05clean': '05fill', '06clean': '06mom', '05mom': '05fill', '06mom': '06rot10', '05grow': '05fill', '06grow': '06rot10', '05shiftb': '05fill', '06shiftb': '06rot10', '06drop_wd1e3r': '06rot10', '05t10': '05fill', '06drop_wd1e3': '06rot10', '05rb': '05fill', '06rb': '06rot10', '05lr03': '05fill', '06lr03': '06rot10', '05drop10': '05fill', '06rot13': '06rot10', '05swa': '05fill', '06swa': '06rot10', '05bnrecal': '05fill', '06bnrecal': '06rot10', '05elastic': '05fill', '06elastic': '06rot10', '05elastic17': '05fill', '06elastic17': '06rot10', '06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
+BASELINE = {'05linn': '05deskewn', '05ecan': '05deskewn', '05blurn': '05deskewn', '05samn': '05deskewn', '05recn': '05deskewn', '05rec': '05deskew', '05recr': '05deskewr', '05n48': '05deskew', '05n48r': '05deskewr', '05wsep': '05deskew', '05wsepr': '05deskewr', '05width': '05deskew', '05widthr': '05deskewr', '05cutout': '05deskew', '05cutoutr': '05deskewr', '05nodropn': '05deskewn', '05nodrop': '05deskew', '05nodropr': '05deskewr', '05pre3': '05deskew', '05pre3r': '05deskewr', '05quad': '05deskew', '05quadr': '05deskewr', '05bs512': '05deskew', '05bs512s': '05deskew', '05bs512r': '05deskewr', '05bs512sr': '05deskewr', '05both': '05deskew', '05bothr': '05deskewr', '05mnorm': '05deskew', '05mnormr': '05deskewr', '05dskgrowr': '05deskewr', '05dskgrow': '05deskew', '05dsknt': '05deskew', '05dskrot0': '05deskew', '05dskrot4': '05deskew', '05dskmom': '05deskew', '05dskrot10': '05deskew', '05thick': '05deskew', '05thick70': '05deskew', '05rotdsk': '05deskew', '05rotdsk10': '05deskew', '05deskewr': '05fill', '05deskew': '05fill', '06deskew': '06mom', '05silu': '05fill', '06silu': '06mom', '05adam': '05fill', '06adam': '06mom', '05ls': '05fill', '06ls': '06mom', '05tta': '05fill', '06tta': '06mom', '05pad': '05fill', '06pad': '06mom', '05lr015': '05fill', '06lr015': '06mom', '05clean': '05fill', '06clean': '06mom', '05mom': '05fill', '06mom': '06rot10', '05grow': '05fill', '06grow': '06rot10', '05shiftb': '05fill', '06shiftb': '06rot10', '06drop_wd1e3r': '06rot10', '05t10': '05fill', '06drop_wd1e3': '06rot10', '05rb': '05fill', '06rb': '06rot10', '05lr03': '05fill', '06lr03': '06rot10', '05drop10': '05fill', '06rot13': '06rot10', '05swa': '05fill', '06swa': '06rot10', '05bnrecal': '05fill', '06bnrecal': '06rot10', '05elastic': '05fill', '06elastic': '06rot10', '05elastic17': '05fill', '06elastic17': '06rot10', '06norot': '06rot10', '05deep': '05fill', '06deep': '06rot10', '05zoom': '05fill', '06zoom': '06rot10', '05rot10': '05fill', '06rot10': '06fill', '05fill': '05drop_wd1e3', '06fill': '06b16', '05sep': '05drop_wd1e3', '05wdx': '05drop_wd1e3', '06wdx': '06b16', '05droplast': '05drop_wd1e3', '05sdrop': '05drop_wd1e3', '05nt': '05lr02_wd', '06nt': '06b16', '05drop_wd1e3': '05lr02_wd', '04rot_wd': '04cur', '05wd1e3': '05lr02_wd', '05wd2e3': '05lr02_wd', '06wd1e3': '06b16', '05w18': '05lr02_wd', '05drop': '05lr02_wd', '05cos': '05lr02_wd', '06drop': '06b16', '06cos': '06b16',
             '06b16': '06lr02_wd', '05pool1': '05lr02_wd', '05bs64_wd': '05lr02_wd', '06bs64_wd': '06lr02_wd', '04bs64': '04now'}
 # session 15: for gains.png; the variants that became recipes by the rules above, and those that were a
 # fix (05fill, 06fill) or a measurement (06norot) rather than a candidate
@@ -889,6 +889,14 @@ if sys.argv[1:] == ['--summary']:
              'the optimiser\'s step, attention over channels and the pooling\'s aliasing. The two checks named in '
              'the plans above (SAM at rho 0, m05eca with both off) are probe_variants.py, which writes '
              'probe_variants.txt.', '',
+             'Then, with the same rule and stop, fixed before its runs, on the same seeds 11-20 against 05deskewn: '
+             'the narrowest point of 05. Its transition squeezes 16 channels into 8 with a 1x1 convolution, then '
+             'BatchNorm and a ReLU; MobileNetV2 (Sandler, Howard, Zhu, Zhmoginov and Chen, CVPR 2018) argued that a '
+             'ReLU at so narrow a point destroys what the layers after it cannot get back, and left it out (a linear '
+             'bottleneck). 05linn is 05\'s recipe without the ReLU after the transition\'s 1x1 convolution, its '
+             'BatchNorm kept (m05eca\'s linear): the same 7,602 parameters. Both lanes run it, seeds 11-20 split '
+             'between them; a negative mean gain after seeds 11-14 stops it. Should it pass, its test runs follow '
+             'in a later session.', '',
              '## Each variant against its baseline, same seeds (paired)', '',
              '| variant | baseline | seeds | mean val. acc. | Δ val. acc. (pt) | its std. error | mean val. loss | Δ val. loss |',
              '|---|---|---|---:|---:|---:|---:|---:|']
@@ -1242,18 +1250,19 @@ class Blur(keras.layers.Layer):
         kernel = keras.ops.convert_to_tensor(np.tile(k[:, :, None, None], (1, 1, x.shape[-1], 1)), 'float32')
         return keras.ops.depthwise_conv(x, kernel, strides=2, padding='same')
 
-def m05eca(seed=None, rot=7.0, drop=0.05, blur=False, eca=True):
+def m05eca(seed=None, rot=7.0, drop=0.05, blur=False, eca=True, linear=False):
     # session 37: 05's recipe (05deskew); eca: ECA after each of block2's three convolutions (before their dropout);
-    # blur: the transition's 2x2 max-pooling taken at stride 1, then blurred and subsampled (BlurPool's MaxBlurPool)
+    # blur: the transition's 2x2 max-pooling taken at stride 1, then blurred and subsampled (BlurPool's MaxBlurPool);
+    # linear: no ReLU after the transition's 1x1 convolution (its BatchNorm kept), a linear bottleneck
     i, x = scaled_input()
     x = Deskew(name='deskew')(x)
     x = augment(x, rotation_degrees=rot, seed=seed)
     x = conv_block(x, [8, 16], batchnorm=True, name="block1")
     if blur:
         x = Blur(name='trans1_blur')(layers.MaxPooling2D(2, strides=1, padding='same', name='trans1_pool')(x))
-        x = conv(x, 8, 1, batchnorm=True, name='trans1_1x1')
     else:
-        x = transition_block(x, 8, batchnorm=True, name="trans1")
+        x = layers.MaxPooling2D(2, name='trans1_pool')(x)
+    x = conv(x, 8, 1, batchnorm=True, relu=not linear, name='trans1_1x1')
     for k in (1, 2, 3):
         x = conv(x, 16, batchnorm=True, name=f"block2_{k}")
         if eca:
@@ -1550,6 +1559,8 @@ VARIANTS = {
     # anti-aliased subsampling (BlurPool) in the transition
     "05ecan": (m05eca, dict(eca=True), dict(wd=1e-3, lr=0.2)),
     "05blurn": (m05eca, dict(eca=False, blur=True), dict(wd=1e-3, lr=0.2)),
+    # ... then the transition's 1x1 convolution without its ReLU (a linear bottleneck), same seeds and baseline
+    "05linn": (m05eca, dict(eca=False, linear=True), dict(wd=1e-3, lr=0.2)),
     "05thick": (m05, dict(drop=0.05, drop_big=False, deskew=True, thick=0.35), dict(wd=1e-3, lr=0.2)),
     "05thick70": (m05, dict(drop=0.05, drop_big=False, deskew=True, thick=0.7), dict(wd=1e-3, lr=0.2)),
     # ... then 05's recipe (05deskew) with one of the two settings 06 trains with and 05 does not: the momentum
