@@ -12,7 +12,6 @@ import keras
 from keras import layers
 
 from lib.deskew import Deskew
-from lib.elastic import RandomElastic
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 # A black pixel (0) after scaled_input: what rotations and shifts must fill the corners with.
@@ -39,11 +38,9 @@ def augment(
     rotation_degrees: float = 0.0,
     shift_pixels: float = 0.0,
     flip: bool = False,
-    elastic: tuple[float, float] | None = None,
     seed: int | None = None,
 ):
-    """Random mirror images, rotations, shifts and elastic distortions (``(alpha, sigma)``,
-    lib/elastic.py), active in training only (no parameters).
+    """Random mirror images, rotations and shifts, active in training only (no parameters).
 
     Applied after ``scaled_input``: the area a rotation or shift uncovers is filled with the
     scaled value of a black pixel. Keras's default fill (0.0) is a grey there, and left grey
@@ -60,9 +57,6 @@ def augment(
         x = layers.RandomTranslation(
             f, f, fill_mode="constant", fill_value=BACKGROUND, seed=seed, name="shift"
         )(x)
-    if elastic:
-        alpha, sigma = elastic
-        x = RandomElastic(alpha, sigma, fill_value=BACKGROUND, seed=seed, name="elastic")(x)
     return x
 
 
@@ -112,6 +106,11 @@ def transition_block(x, filters: int, *, batchnorm: bool = False, name: str):
     return conv(x, filters, 1, batchnorm=batchnorm, name=f"{name}_1x1")
 
 
+def max_pool(x, *, name: str):
+    """Max-pooling alone: halves the map, doubles the jump of every later layer."""
+    return layers.MaxPooling2D(2, name=name)(x)
+
+
 def partial_transition(x, filters: int, *, batchnorm: bool = False, name: str):
     """A 1x1 convolution without pooling: fewer channels, no information lost to pooling."""
     return conv(x, filters, 1, batchnorm=batchnorm, name=f"{name}_1x1")
@@ -134,14 +133,18 @@ def output_head(x, classes: int = 10, *, kind: str = "flatten", name: str = "hea
 
     ``flatten``: a 1x1 convolution to ``classes`` channels on a 1x1 map, then flatten (the
     article's head). ``gap``: global average pooling, then a dense layer, so the last
-    convolution may end on any map size.
+    convolution may end on any map size. ``dense``: a dense layer on the flattened map, with
+    a weight per position (what the GAP head saves).
     """
     if kind == "flatten":
         x = layers.Conv2D(classes, 1, name=f"{name}_1x1")(x)
         x = layers.Flatten(name=f"{name}_flatten")(x)
+    elif kind == "dense":
+        x = layers.Flatten(name=f"{name}_flatten")(x)
+        x = layers.Dense(classes, name=f"{name}_dense")(x)
     elif kind == "gap":
         x = layers.GlobalAveragePooling2D(name=f"{name}_gap")(x)
         x = layers.Dense(classes, name=f"{name}_dense")(x)
     else:
-        raise ValueError(f"output head kind={kind!r}: expected 'flatten' or 'gap'")
+        raise ValueError(f"output head kind={kind!r}: expected 'flatten', 'gap' or 'dense'")
     return layers.Softmax(name=f"{name}_softmax")(x)

@@ -4,7 +4,7 @@ The search order is: an explicit path, the ``MNIST_PATH`` environment variable, 
 local Keras cache, and only then the Keras download (for users who are online). A path
 may be a ``.npz`` in Keras's layout or a folder with the four original IDX files
 (gzipped, xz-compressed or neither). Every array is checked for shape, dtype and label
-range, and full-size MNIST also against the array checksums in ``../shared/data/README.md``.
+range, and full-size MNIST also against its array checksums (``docs/data.md`` lists them).
 """
 
 from __future__ import annotations
@@ -23,8 +23,23 @@ import numpy as np
 KEYS = ("x_train", "y_train", "x_test", "y_test")
 NUM_CLASSES = 10
 IMAGE_SHAPE = (28, 28)
+CLASS_NAMES = {
+    "mnist": [str(d) for d in range(10)],
+    "fashion_mnist": [
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ],
+}
 
-# sha256 of array.tobytes(), from ../shared/data/README.md
+# sha256 of array.tobytes() of the four arrays of MNIST (docs/data.md)
 MNIST_SHA256 = {
     "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",
     "y_train": "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13",
@@ -64,6 +79,11 @@ class Dataset:
     y_test: np.ndarray
     source: str
     verified: bool
+
+    @property
+    def class_names(self) -> list[str]:
+        """What each label means, for figures: the digits, or the names of the clothes."""
+        return CLASS_NAMES.get(self.name, [str(i) for i in range(NUM_CLASSES)])
 
     def limit(self, train_limit: int | None) -> Dataset:
         """Keep only the first ``train_limit`` training images (smoke runs)."""
@@ -191,7 +211,7 @@ def check_arrays(arrays: dict[str, np.ndarray], where: str, *, mnist: bool) -> b
     if bad:
         raise DataError(
             f"{where}: checksum mismatch for {bad}: the arrays differ from MNIST's "
-            "(see ../shared/data/README.md); the file is corrupt, copy it again"
+            "(docs/data.md lists them); the file is corrupt, copy it again"
         )
     return True
 

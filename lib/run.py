@@ -1,4 +1,8 @@
-"""A notebook's run from parameters to a published output folder.
+"""A notebook's run, from its recipe and parameters to a published output folder.
+
+The notebook holds the recipe (a dict of literals) and the model (a function of the recipe
+and the seed); ``Run`` checks the parameters, loads the data, trains, evaluates the saved
+model once on the test set and publishes the results.
 
 Everything a run writes goes to ``<OUTPUT_DIR>.partial/`` first; only a run that finished
 replaces ``OUTPUT_DIR``, so a failed, interrupted or killed run leaves the previous results
@@ -8,10 +12,10 @@ started again resumes from the last completed epoch.
 
 from __future__ import annotations
 
-import inspect
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,15 +23,26 @@ import keras
 import numpy as np
 
 from lib import ROOT, tta
+from lib.article import ARTICLE
 from lib.data import Dataset, load_dataset, split_validation
-from lib.experiments import ARTICLE, experiment
 from lib.files import write_json
-from lib.models import MODELS, build_model
 from lib.params import ParameterError, optional_limit, positive_int, writable_dir
-from lib.report import git_commit, loaded_lib_modules, run_dirty, versions
+from lib.provenance import git_commit, loaded_lib_modules, run_dirty, versions
 from lib.training import LOSS, Split, TrainResult, intra_op_threads, lr_sweep, set_determinism, train
 
 MODEL_FILE = "model.keras"
+BuildModel = Callable[..., keras.Model]
+"""A notebook's ``build_model(recipe, seed, **changes)``."""
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as a notebook prints it: relative to the repository where it lies inside it, so
+    that an executed notebook names no folder of the machine that ran it."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(p) if not p.is_absolute() else f".../{p.name}"
 
 
 def resolve(path: str | Path | None) -> Path | None:
@@ -47,6 +62,7 @@ class Run:
     data: Split
     dataset: Dataset
     started: float
+    title: str = ""
     extra: dict = field(default_factory=dict)  # more results for metrics.json (the ablation)
     # The code that runs is the code at the start: a commit made during a long run is not it.
     git: dict = field(default_factory=lambda: git_commit())
@@ -59,7 +75,9 @@ class Run:
     def start(
         cls,
         name: str,
+        recipe: dict,
         *,
+        title: str = "",
         EPOCHS=None,
         BATCH_SIZE=None,
         SEED=0,
@@ -69,8 +87,14 @@ class Run:
         VAL_FRACTION=0.1,
         DATASET=None,
     ) -> Run:
-        """Check every parameter, load the data, prepare the staging folder; train nothing."""
-        config = experiment(name)
+        """Check every parameter, load the data, prepare the staging folder; train nothing.
+
+        ``recipe``: the notebook's settings; the parameters (EPOCHS, BATCH_SIZE, ...) override
+        it for short runs, and the run's ``config`` is the recipe as it ran.
+        """
+        if not isinstance(recipe, dict) or "epochs" not in recipe:
+            raise ParameterError(f"recipe={recipe!r}: expected the notebook's RECIPE dict, with 'epochs'")
+        config = json.loads(json.dumps(recipe))  # a copy, as JSON keeps it (run.json, metrics.json)
         DATASET = DATASET or config.pop("dataset", "mnist")
         config["epochs"] = positive_int("EPOCHS", config["epochs"] if EPOCHS is None else EPOCHS)
         seed = SEED
@@ -99,11 +123,11 @@ class Run:
         data = Split(
             x_train[..., None], y_train, x_val[..., None], y_val, dataset.x_test[..., None], dataset.y_test
         )
-        run = cls(name, config, seed, output_dir, data, dataset, time.time())
+        run = cls(name, config, seed, output_dir, data, dataset, time.time(), title)
         run._prepare_staging()
         print(
             f"{name}: {len(x_train):,} training, {len(x_val):,} validation, "
-            f"{len(dataset.x_test):,} test images from {dataset.source} "
+            f"{len(dataset.x_test):,} test images from {shown_path(dataset.source)} "
             f"({'checksums verified' if dataset.verified else 'not the full MNIST: no checksums'})"
         )
         return run
@@ -115,18 +139,22 @@ class Run:
         if self.staging.exists():
             same = stamp.exists() and json.loads(stamp.read_text()) == self.config
             if same:
-                print(f"found an unfinished run in {self.staging}: resuming it")
+                print(f"found an unfinished run in {shown_path(self.staging)}: resuming it")
                 return
             shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
         write_json(stamp, self.config)
 
-    def build_model(self, **overrides) -> keras.Model:
-        """This notebook's model, built with the run's seed (augmentation layers take it too)."""
+    def build(self, build_model: BuildModel, **changes) -> keras.Model:
+        """``build_model(config, seed, **changes)`` with every random generator seeded first, so
+        that the same seed gives the same initial weights (augmentation layers take the seed too)."""
         set_determinism(self.seed)
-        name = self.config["model"]
-        kwargs = {"seed": self.seed} if "seed" in inspect.signature(MODELS[name]).parameters else {}
-        return build_model(name, **kwargs, **overrides)
+        return build_model(self.config, self.seed, **changes)
+
+    @property
+    def label(self) -> str:
+        """How progress lines name this run."""
+        return f"{self.name} seed {self.seed}"
 
     def check_budget(self, model: keras.Model) -> int:
         """The parameter count, asserted against the notebook's budget."""
@@ -136,7 +164,7 @@ class Run:
         print(f"{params:,} parameters" + (f" (budget < {budget:,})" if budget else ""))
         return params
 
-    def choose_learning_rate(self) -> dict[float, float]:
+    def choose_learning_rate(self, build_model: BuildModel) -> dict[float, float]:
         """Short runs at each candidate rate, scored on the validation split only."""
         cfg = self.config
         path = self.staging / "lr_sweep.json"
@@ -144,7 +172,7 @@ class Run:
             scores = {float(k): v for k, v in json.loads(path.read_text()).items()}
         else:
             scores = lr_sweep(
-                self.build_model,
+                lambda: self.build(build_model),
                 self.data,
                 cfg["lr_candidates"],
                 epochs=cfg["lr_sweep_epochs"],
@@ -156,14 +184,16 @@ class Run:
         cfg["lr_sweep"] = scores
         return scores
 
-    def train(self, model: keras.Model, verbose: int = 2) -> tuple[keras.Model, TrainResult]:
-        """Train (or resume) with the notebook's configuration."""
+    def train(self, model: keras.Model, verbose: int = 1) -> tuple[keras.Model, TrainResult]:
+        """Train (or resume) with the notebook's configuration: one line per epoch."""
         cfg = self.config
         if cfg["lr"] is None:
-            raise ParameterError("no learning rate: call run.choose_learning_rate() first")
-        return self._fit(model, cfg, self.staging / "state", verbose)
+            raise ParameterError("no learning rate: call run.choose_learning_rate(build_model) first")
+        return self._fit(model, cfg, self.staging / "state", verbose, label=self.label)
 
-    def _fit(self, model: keras.Model, cfg: dict, state_dir: Path, verbose: int, read_test: bool = True):
+    def _fit(
+        self, model: keras.Model, cfg: dict, state_dir: Path, verbose: int, read_test: bool = True, label=""
+    ):
         return train(
             model,
             self.data,
@@ -178,10 +208,12 @@ class Run:
             state_dir=state_dir,
             read_test=read_test,
             verbose=verbose,
+            label=label,
         )
 
-    def ablation(self, result: TrainResult, verbose: int = 0) -> list[dict]:
-        """Train each variant of ``config["ablation"]`` with one change to the recipe.
+    def ablation(self, build_model: BuildModel, result: TrainResult, verbose: int = 1) -> list[dict]:
+        """Train each variant of ``config["ablation"]`` with one change: to the model
+        (``model``: keyword arguments of ``build_model``) or to the recipe (``recipe``).
 
         Same seed, split and epochs as the main run; scored on the validation split only
         (the variants never read the test set).
@@ -194,14 +226,17 @@ class Run:
         for i, variant in enumerate(cfg.get("ablation", [])):
             if any(r["variant"] == variant["name"] for r in rows):
                 continue
-            model = self.build_model(**variant.get("model", {}))
+            changed = {**cfg, **variant.get("recipe", {})}
+            set_determinism(self.seed)
+            model = build_model(changed, self.seed, **variant.get("model", {}))
             state = self.staging / f"ablation-{i}"
-            _, res = self._fit(model, {**cfg, **variant.get("config", {})}, state, verbose, read_test=False)
+            label = f"{self.label} · ablation {i + 1}/{len(cfg['ablation'])}: {variant['name']}"
+            _, res = self._fit(model, changed, state, verbose, read_test=False, label=label)
             rows.append(_ablation_row(variant["name"], model, res))
             write_json(path, rows)
             shutil.rmtree(state)
-            print(f"{variant['name']}: validation accuracy {rows[-1]['val_accuracy']:.4f}")
-        full = _ablation_row("full recipe", self.build_model(), result)
+            print(f"{label}: validation accuracy {rows[-1]['val_accuracy']:.2%}", flush=True)
+        full = _ablation_row("full recipe", self.build(build_model), result)
         self.extra["ablation"] = [full, *rows]
         return self.extra["ablation"]
 
@@ -209,8 +244,9 @@ class Run:
         """Where a figure or file goes while the run is in progress."""
         return self.staging / filename
 
-    def finish(self, model: keras.Model, result: TrainResult) -> dict:
-        """Save the model, evaluate it as saved, write metrics.json, publish the folder."""
+    def evaluate(self, model: keras.Model, result: TrainResult) -> dict:
+        """Save the model, evaluate it as saved (the one read of the test set that counts) and
+        write metrics.json; ``publish()`` makes the results visible once the figures are in."""
         model_path = self.staging / MODEL_FILE
         # Published for inference: a plain optimizer, so loading needs no lib/ (OneCycle).
         model.compile(optimizer=keras.optimizers.SGD(), loss=LOSS, metrics=["accuracy"])
@@ -232,6 +268,7 @@ class Run:
         h = result.history
         metrics = {
             "notebook": self.name,
+            "title": self.title or self.name,
             "dataset": self.dataset.name,
             "params": int(saved.count_params()),
             "trainable_params": int(sum(np.prod(w.shape) for w in saved.trainable_weights)),
@@ -264,8 +301,6 @@ class Run:
             "git": self._git_record(),
         }
         write_json(self.staging / "metrics.json", metrics)
-        shutil.rmtree(self.staging / "state", ignore_errors=True)
-        self.publish()
         return metrics
 
     def _git_record(self) -> dict:
@@ -274,13 +309,16 @@ class Run:
 
     def publish(self) -> None:
         """Swap the staging folder in; the old results go only once the new ones are in place."""
+        if not (self.staging / "metrics.json").exists():
+            raise RuntimeError("nothing to publish: call run.evaluate(model, result) first")
+        shutil.rmtree(self.staging / "state", ignore_errors=True)
         old = self.output_dir.with_name(self.output_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.output_dir.exists():
             self.output_dir.rename(old)
         self.staging.rename(self.output_dir)
         shutil.rmtree(old, ignore_errors=True)
-        print(f"results in {self.output_dir}")
+        print(f"results in {shown_path(self.output_dir)}")
 
     def predictions(self, model: keras.Model) -> np.ndarray:
         """Class probabilities on the test set (for the confusion matrix and error grid), as

@@ -20,13 +20,12 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from lib import fast_batchnorm, fast_conv, input_stage
+from lib import speedups
 from lib.files import write_json
+from lib.speedups import input_stage
 
 LOSS = "sparse_categorical_crossentropy"
-# TensorFlow only; the saved models stay standard Keras
-FUSED_BATCHNORM = fast_batchnorm.enable()
-WHOLE_MAP_MATMUL = fast_conv.enable()
+SPEEDUPS = speedups.enable()  # TensorFlow only; the saved models stay standard Keras
 
 
 def intra_op_threads() -> int | None:
@@ -239,13 +238,15 @@ def train(
     checkpoint: bool = False,
     state_dir: str | os.PathLike,
     read_test: bool = True,
-    verbose: int = 2,
+    verbose: int = 1,
+    label: str = "",
 ) -> tuple[keras.Model, TrainResult]:
     """Train ``model`` (or resume it from ``state_dir``); return the model to save.
 
     With ``checkpoint`` the returned weights are those of the epoch with the best validation
     accuracy (the earliest on ties); otherwise those of the last epoch. ``read_test=False``
     skips the per-epoch test reading (runs scored on the validation split only).
+    ``verbose``: one progress line per epoch, prefixed with ``label`` (0: silent).
     """
     state_dir = Path(state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -282,16 +283,19 @@ def train(
         )
     log["resumed_from"] = log["epochs_done"]
     x_train, x_val, x_test = data.x_train, data.x_val, data.x_test
-    pre, fitted = input_stage.for_training(model) if log["epochs_done"] < epochs else (None, model)
-    if pre:  # the same numbers, the fixed input stage computed once (lib/input_stage.py)
+    stage = speedups.ENABLED and log["epochs_done"] < epochs
+    pre, fitted = input_stage.for_training(model) if stage else (None, model)
+    if pre:  # the same numbers, the fixed input stage computed once (lib/speedups/input_stage.py)
         t0 = time.perf_counter()
         x_train, x_val = (pre.predict(x, batch_size=1000, verbose=0) for x in (x_train, x_val))
         x_test = pre.predict(x_test, batch_size=1000, verbose=0) if read_test else x_test
         if verbose:
+            names = ", ".join(layer.name for layer in pre.layers[1:])
+            head = f"{label}: " if label else ""
             print(
-                f"input stage ({', '.join(layer.name for layer in pre.layers[1:])}) computed once "
-                f"for every image in {time.perf_counter() - t0:.1f} s"
+                f"{head}input stage ({names}) computed once in {time.perf_counter() - t0:.1f} s", flush=True
             )
+    started = time.perf_counter()
     n = len(data.x_train)
     for epoch in range(log["epochs_done"], epochs):
         _reseed(model, seed, epoch)
@@ -303,7 +307,7 @@ def train(
             initial_epoch=epoch,
             shuffle=False,
             **_validation(x_val, data.y_val, 1000),
-            verbose=verbose,
+            verbose=0,
         )
         seconds = time.perf_counter() - t0
         row = {k: float(v[-1]) for k, v in h.history.items()}
@@ -327,15 +331,34 @@ def train(
         for f in old:
             if f and f not in (log["model_file"], log["best_file"]):
                 (state_dir / f).unlink(missing_ok=True)
-        if verbose:  # fit's own line says "Epoch k/k": it runs one epoch at a time
-            test_note = f"; test accuracy {row['test_accuracy']:.4f} (read only, selects nothing)"
-            print(f"epoch {epoch + 1}/{epochs} done in {seconds:.1f} s" + (test_note if read_test else ""))
+        if verbose:
+            print(
+                progress_line(label, epoch + 1, epochs, row, time.perf_counter() - started, log), flush=True
+            )
     if checkpoint and log["best_file"]:
         model.load_weights(state_dir / log["best_file"])
         saved, how = log["best_epoch"], "best validation accuracy"
     else:
         saved, how = log["epochs_done"], "last epoch"
     return model, TrainResult(log["history"], log["epoch_seconds"], saved, how, log["resumed_from"])
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(round(seconds), 60)
+    return f"{m // 60}:{m % 60:02d}:{s:02d}" if m >= 60 else f"{m}:{s:02d}"
+
+
+def progress_line(label: str, epoch: int, epochs: int, row: dict, elapsed: float, log: dict) -> str:
+    """One plain line per epoch (no carriage returns, so it reads the same in a CI log):
+    where the run is, the epoch's validation accuracy, time spent and an estimate of what is left."""
+    done_here = epoch - log["resumed_from"]
+    left = elapsed / max(1, done_here) * (epochs - epoch)
+    head = f"{label} · " if label else ""
+    return (
+        f"{head}epoch {epoch}/{epochs} · train {row['accuracy']:.2%} · "
+        f"validation {row['val_accuracy']:.2%} · {log['epoch_seconds'][-1]:.1f} s · "
+        f"elapsed {_clock(elapsed)}, about {_clock(left)} left"
+    )
 
 
 def lr_sweep(

@@ -1,20 +1,20 @@
 """Run notebooks headlessly with papermill; used by the Makefile.
 
-    python -m lib.runner notebooks/03_batchnorm.ipynb [-p EPOCHS 2 ...] [--output-root DIR]
+    python -m tools.runner notebooks/03_batchnorm.ipynb [-p EPOCHS 2 ...] [--output-root DIR]
 
-The executed copy is written to a temporary name and moved into ``<output-root>/<name>/``
-only when the notebook succeeded; a failure leaves the previous results untouched (the
-notebook itself publishes its output folder only at its last cell). With several
-notebooks, every one runs even when one fails; the exit status says whether any did.
+Each training prints one line per epoch as it runs; at the end, a table of every notebook's
+time, test accuracy and target. The executed copy is written to a temporary name, cleaned
+(no start-up messages of TensorFlow, no folder of the machine that ran it) and moved into
+``<output-root>/<name>/`` only when the notebook succeeded; a failure leaves the previous
+results untouched (the notebook itself publishes its output folder only at its last cell).
+With several notebooks, every one runs even when one fails; the exit status says whether any did.
 
 ``--jobs N`` runs N notebooks at a time, each in its own process with the CPU cores shared
-out (TensorFlow's thread pools set through the environment). On the 2-core machine here, two
+out (TensorFlow's thread pools set through the environment). On a 2-core machine, two
 single-threaded trainings side by side train more images per second than one two-threaded
-training alone: compare 05's s/epoch in its metrics.json (run-all) with make bench's.
-The thread count changes the floating-point summation order, so it is recorded in each
-``metrics.json`` (``config["threads"]``): same seed and same threads, same numbers.
-Parallel runs plan their order from the wall times in the last ``--timings`` record.
-``--executor inprocess`` runs the cells without Jupyter (``lib/nbexec.py``).
+training alone. The thread count changes the floating-point summation order, so it is
+recorded in each ``metrics.json`` (``config["threads"]``): same seed and same threads, same
+numbers. Parallel runs plan their order from the wall times in the last ``--timings`` record.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import ast
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -33,8 +34,7 @@ from pathlib import Path
 from lib import ROOT
 from lib.params import ParameterError, positive_int
 
-# A guard against a hung kernel, not a time budget: 06's ablation cell (three trainings) took
-# over an hour at one thread on a slow day (session 11), and the former 3,600 s stopped it.
+# A guard against a hung kernel, not a time budget: 06's ablation cell trains four models.
 CELL_TIMEOUT_S = 4 * 3600
 PARAM_NAMES = ("EPOCHS", "BATCH_SIZE", "SEED", "TRAIN_LIMIT", "DATA_PATH", "OUTPUT_DIR")
 
@@ -67,37 +67,65 @@ def _hidden(notebook: Path, params: dict, output_root: Path, ext: str) -> Path:
     return output_root / f".{notebook.stem}{'' if out == notebook.stem else '-' + out}.{ext}"
 
 
-EXECUTORS = ("papermill", "inprocess")
-
-
 def executed_copy(notebook: Path, params: dict, output_root: Path) -> Path:
     """Where a run's executed copy is written, and kept for reading if the run fails."""
     return _hidden(notebook, params, output_root, "running.ipynb")
 
 
-def run_one(
-    notebook: Path, params: dict, output_root: Path, kernel: str, executor: str = "papermill"
-) -> float:
-    """Execute one notebook; return its wall time. Raises on failure.
+# What TensorFlow and its logging library print when they start (CUDA probes, oneDNN notes)
+NOISE = re.compile(
+    r"^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
+    r"|[IWEF]\d{4} [\d:.]+\s+\d+ \S+:\d+\].*"
+    r"|\[IPKernelApp\] WARNING \| Kernel is running over TCP.*"
+    r"|WARNING:tensorflow:.*triggered tf.function retracing.*)$"
+)
 
-    ``executor="inprocess"`` runs its cells in this process (``lib/nbexec.py``: no Jupyter
-    needed, ``kernel`` unused), for machines without Jupyter.
-    """
-    if executor not in EXECUTORS:
-        raise ValueError(f"executor={executor!r}: expected one of {EXECUTORS}")
+
+def shown(path: str | Path) -> str:
+    """``path`` relative to the repository where it lies inside it (as notebooks print it)."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def clean_executed(path: Path) -> None:
+    """Drop TensorFlow's start-up messages from an executed notebook and write every path inside
+    the repository relative to it: the copy readers open names no folder of the machine that ran it."""
+    nb = json.loads(path.read_text())
+    root = str(ROOT) + "/"
+    for cell in nb["cells"]:
+        outputs = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                text = out["text"] if isinstance(out["text"], str) else "".join(out["text"])
+                kept = [line for line in text.splitlines(keepends=True) if not NOISE.match(line.rstrip("\n"))]
+                if not kept:
+                    continue
+                out["text"] = "".join(kept)
+            outputs.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = outputs
+    meta = nb["metadata"].get("papermill", {})
+    for key in ("input_path", "output_path"):
+        if meta.get(key):
+            meta[key] = shown(meta[key])
+    text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    path.write_text(text.replace(root, "").replace(json.dumps(root)[1:-1], ""))
+
+
+def run_one(notebook: Path, params: dict, output_root: Path, kernel: str) -> float:
+    """Execute one notebook, its cells' printed lines passed to standard output as they come;
+    return its wall time. Raises on failure."""
+    import papermill
+
     name = notebook.stem
     out_dir = Path(params.get("OUTPUT_DIR") or output_root / name).resolve()
-    params = {**params, "OUTPUT_DIR": str(out_dir)}
+    params = {**params, "OUTPUT_DIR": shown(out_dir)}
     running = executed_copy(notebook, params, output_root)
     output_root.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
-    if executor == "inprocess":
-        from lib import nbexec
-
-        nbexec.execute(notebook, running, params, cwd=ROOT)
-    else:
-        import papermill
-
+    try:
         papermill.execute_notebook(
             str(notebook),
             str(running),
@@ -106,8 +134,11 @@ def run_one(
             cwd=str(ROOT),
             execution_timeout=CELL_TIMEOUT_S,
             progress_bar=False,
-            log_output=True,
+            stdout_file=sys.stdout,
         )
+    finally:
+        if running.exists():
+            clean_executed(running)
     out_dir.mkdir(parents=True, exist_ok=True)
     os.replace(running, out_dir / f"{name}.ipynb")
     return time.time() - t0
@@ -125,19 +156,23 @@ def share_cores(jobs: int) -> int:
     return threads
 
 
-def run_in_subprocess(
-    notebook: Path, params: dict, output_root: Path, kernel: str, executor: str = "papermill"
-) -> float:
-    """``run_one`` in a child process, its output in ``<output-root>/.<name>.log``; raises on failure."""
+def run_in_subprocess(notebook: Path, params: dict, output_root: Path, kernel: str) -> float:
+    """``run_one`` in a child process; its lines go to standard output as they come and to
+    ``<output-root>/.<name>.log``. Raises on failure."""
     log = _hidden(notebook, params, output_root, "log")
     output_root.mkdir(parents=True, exist_ok=True)
-    cmd = [sys.executable, "-m", "lib.runner", str(notebook), "--output-root", str(output_root)]
-    cmd += ["--kernel", kernel, "--executor", executor]
+    cmd = [sys.executable, "-m", "tools.runner", str(notebook), "--output-root", str(output_root)]
+    cmd += ["--kernel", kernel, "--no-summary"]
     for k, v in params.items():
         cmd += ["-p", k, repr(v)]
     t0 = time.time()
     with open(log, "w") as out:
-        code = subprocess.run(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT).returncode
+        child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for line in child.stdout:
+            out.write(line)
+            if not NOISE.match(line.rstrip("\n")) and not line.startswith("== "):
+                print(line, end="", flush=True)
+        code = child.wait()
     if code:
         tail = log.read_text().strip().splitlines()[-3:]
         raise RuntimeError(f"exit {code}; see {log}: " + " | ".join(tail))
@@ -145,23 +180,17 @@ def run_in_subprocess(
     return time.time() - t0
 
 
-def run_many(
-    tasks: list[tuple[str, Path, dict]],
-    output_root: Path,
-    kernel: str,
-    jobs: int = 1,
-    executor: str = "papermill",
-):
+def run_many(tasks: list[tuple[str, Path, dict]], output_root: Path, kernel: str, jobs: int = 1):
     """Run every (label, notebook, params) task, ``jobs`` at a time; return times and failures."""
     times: dict[str, float] = {}
     failed: list[str] = []
 
     def one(task: tuple[str, Path, dict]) -> None:
         label, nb, params = task
-        print(f"== {label}", flush=True)
+        print(f"== {label}: started", flush=True)
         try:
             run = run_one if jobs == 1 else run_in_subprocess
-            times[label] = round(run(nb, params, output_root, kernel, executor), 1)
+            times[label] = round(run(nb, params, output_root, kernel), 1)
             print(f"== {label}: done in {times[label]:.0f} s", flush=True)
         except Exception as e:  # report and go on: every notebook runs
             failed.append(label)
@@ -181,6 +210,25 @@ def run_many(
         with ThreadPoolExecutor(jobs) as pool:
             list(pool.map(one, tasks))
     return times, failed
+
+
+def summary_table(rows: list[tuple[str, float | None, Path]]) -> str:
+    """Plain text: per (label, seconds, output folder), the time, the test accuracy and the target."""
+    lines = [f"{'notebook':<34} {'seconds':>8} {'test accuracy':>14}  target", "-" * 72]
+    for label, seconds, out in rows:
+        path = out / "metrics.json"
+        m = json.loads(path.read_text()) if seconds is not None and path.exists() else None
+        if m is None:
+            lines.append(f"{label:<34} {'FAILED':>8}")
+            continue
+        target = m["config"].get("target")
+        verdict = (
+            "none"
+            if target is None
+            else f"{target:.2%} {'met' if m['test_accuracy'] >= target else 'NOT met'}"
+        )
+        lines.append(f"{label:<34} {seconds:>8.0f} {m['test_accuracy']:>14.2%}  {verdict}")
+    return "\n".join(lines)
 
 
 def best_split(seconds: dict[str, float], jobs: int) -> tuple[float, dict[str, int]] | None:
@@ -241,12 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     ap.add_argument("--output-root", type=Path, default=ROOT / "outputs")
     ap.add_argument("--kernel", default=os.environ.get("KERNEL", "python3"))
-    ap.add_argument(
-        "--executor",
-        choices=EXECUTORS,
-        default="papermill",
-        help="papermill (a Jupyter kernel) or inprocess (lib/nbexec.py: cells run in a plain Python process)",
-    )
+    ap.add_argument("--no-summary", action="store_true", help="no table at the end (one run of several)")
     ap.add_argument("--timings", type=Path, help="JSON file that records each notebook's wall time")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="notebooks run at a time (default 1)")
     ap.add_argument(
@@ -269,9 +312,12 @@ def main(argv: list[str] | None = None) -> int:
     by_name = {nb.stem: nb for nb in notebooks}
     started = time.time()
     tasks = [(name, by_name[name], params) for name in order]
-    times, failed = run_many(tasks, args.output_root, args.kernel, jobs, args.executor)
+    times, failed = run_many(tasks, args.output_root, args.kernel, jobs)
+    if not args.no_summary:
+        out = {n: Path(params.get("OUTPUT_DIR") or args.output_root / n).resolve() for n in by_name}
+        print("\n" + summary_table([(n.stem, times.get(n.stem), out[n.stem]) for n in notebooks]), flush=True)
     if args.timings:
-        from lib.report import cpu_signature, processor
+        from lib.provenance import cpu_signature, processor
 
         record = {
             "notebook_seconds": {nb.stem: times[nb.stem] for nb in notebooks if nb.stem in times},

@@ -17,14 +17,14 @@ import time
 from pathlib import Path
 
 import papermill
+from lib.experiments import experiment
 
 from lib import ROOT
-from lib.experiments import experiment
 from lib.params import positive_int
-from lib.report import code_paths, git
-from lib.results import write_seed_summary
-from lib.runner import find_notebook, parse_value, run_many, share_cores
+from lib.provenance import code_paths, git
 from lib.training import intra_op_threads
+from tools.results import write_seed_summary
+from tools.runner import find_notebook, parse_value, run_many, share_cores
 
 
 def unchanged_since(run_git: dict | None, name: str, root: Path = ROOT) -> bool:

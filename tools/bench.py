@@ -30,7 +30,7 @@ import numpy as np
 
 from lib import ROOT
 from lib.files import write_json
-from lib.runner import best_split
+from tools.runner import best_split
 
 if TYPE_CHECKING:
     import keras
@@ -89,6 +89,7 @@ def bench_model(name: str) -> tuple[keras.Model, int]:
     """The compiled model behind a bench row's name, and its training batch size."""
     from lib.experiments import experiment
     from lib.models import build_model
+
     from lib.training import LOSS, make_optimizer, steps_per_execution
 
     calls = dict(steps_per_execution=1 if name == ONE_STEP else steps_per_execution())  # as training compiles
@@ -244,7 +245,7 @@ def machine(info: str | None = None) -> dict:
 
     ``info``: the text of /proc/cpuinfo (read from there when None).
     """
-    from lib.report import cpu_signature, processor, read_cpuinfo
+    from lib.provenance import cpu_signature, processor, read_cpuinfo
 
     if info is None:
         info = read_cpuinfo()
@@ -490,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     peak = where["peak_fp32_gflops"]
     for r in rows:
         r["share_of_peak"] = round(r["train_gflops_per_second"] / peak, 4) if peak else None
-    from lib.report import versions
+    from lib.provenance import versions
 
     report = {
         "models": rows,

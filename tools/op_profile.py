@@ -126,8 +126,8 @@ def profile(name: str, steps: int) -> dict:
     import tensorflow as tf
     from tensorflow.tsl.profiler.protobuf import xplane_pb2
 
-    from lib.bench import random_pixels, warmed_up
     from lib.training import feed
+    from tools.bench import random_pixels, warmed_up
 
     model, fitted, pre, batch = warmed_up(name)
     x, y = random_pixels(batch * steps)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lib import ROOT
-from lib.report import code_paths, git
+from lib.provenance import code_paths, git
 
 # Keys that describe how long a run took or where it ran, not what it computed.
 NOT_NUMBERS = {
