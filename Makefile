@@ -68,7 +68,7 @@ seeds:
 bench:
 	$(PY) -m tools.bench
 	$(PY) -m tools.bench --threads 1 --output outputs/bench/one-thread \
-	  --models "04_dropout_schedule,05_under_8k,05_under_8k (no dropout),05_under_8k (one step per call),05_under_8k (deskewing every step),keras-io-mnist-convnet"
+	  --models "04_dropout_schedule,05_under_8k,05_under_8k (one step per call),05_under_8k (deskewing every step),keras-io-mnist-convnet"
 	$(PY) -m tools.op_profile --model 05_under_8k
 	$(PY) -m tools.op_profile --model keras-io-mnist-convnet
 

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from lib.runner import share_cores  # noqa: E402
+from tools.runner import share_cores  # noqa: E402
 
 # Under pytest-xdist (`make test` runs two workers) each worker and the kernels it starts get
 # their share of the cores, as run-all's jobs do: tiny trainings gain little from a second

@@ -17,3 +17,10 @@ def split(arrays: dict[str, np.ndarray], n_val: int = 200) -> Split:
         arrays["x_test"][..., None],
         arrays["y_test"].astype(np.int64),
     )
+
+
+def model(notebook: str, seed: int = 0, recipe: dict | None = None, **changes):
+    """The model a notebook's ``model`` cell builds, as its run builds it (seeded first)."""
+    from tools.notebook_cells import build
+
+    return build(notebook, seed, recipe, **changes)

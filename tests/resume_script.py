@@ -9,13 +9,11 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).
 import helpers  # noqa: E402
 import synthetic  # noqa: E402
 
-from lib.models import build_model  # noqa: E402
-from lib.training import set_determinism, train  # noqa: E402
+from lib.training import train  # noqa: E402
 
 state_dir, result_file, epochs = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-set_determinism(0)
 # BatchNorm, dropout, rotations and the deskewing computed once ahead: all must resume exactly
-model = build_model("under_8k")
+model = helpers.model("05_under_8k")
 _, result = train(
     model,
     helpers.split(synthetic.make_arrays(3000, 200)),

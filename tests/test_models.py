@@ -1,60 +1,64 @@
+"""The models the notebooks' model cells build: sizes, budgets, inputs and outputs."""
+
 import numpy as np
 import pytest
+from helpers import model
 
-from lib.models import MODELS, build_model
 from lib.receptive_field import final_receptive_field
+from tools.notebook_cells import model_builder, names, recipe
 
 # Pinned: a change to an architecture must show up here and in the notebooks' text.
 PARAMS = {
-    "vanilla": 1_608_794,
-    "reduced": 13_078,
-    "batchnorm": 13_522,
-    "regularized": 13_522,
-    "under_8k": 7_602,
-    "under_5k": 4_966,
-    "residual_8k": 7_066,
-    "fashion_15k": 14_474,
-}
-BUDGETS = {
-    "reduced": 15_000,
-    "batchnorm": 15_000,
-    "regularized": 15_000,
-    "under_8k": 8_000,
-    "under_5k": 5_000,
-    "residual_8k": 8_000,
-    "fashion_15k": 15_000,
+    "01_vanilla": 1_608_794,
+    "02_reduce_parameters": 13_078,
+    "03_batchnorm": 13_522,
+    "04_dropout_schedule": 13_522,
+    "05_under_8k": 7_602,
+    "06_under_5k": 4_966,
+    "07_skip_connections": 7_066,
+    "08_fashion_mnist": 14_474,
 }
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_notebook_has_a_model_and_a_recipe():
+    assert names() == sorted(PARAMS)
+    for name in names():
+        assert callable(model_builder(name)) and isinstance(recipe(name)["epochs"], int)
+
+
+@pytest.mark.parametrize("name", sorted(PARAMS))
 def test_parameter_counts_and_budgets(name):
-    model = build_model(name)
-    assert model.count_params() == PARAMS[name]
-    assert model.count_params() < BUDGETS.get(name, 2_000_000)
+    built = model(name)
+    assert built.count_params() == PARAMS[name]
+    assert built.count_params() < (recipe(name).get("budget") or 2_000_000)
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("name", sorted(PARAMS))
 def test_raw_pixels_in_probabilities_out(name):
-    model = build_model(name)
     x = np.random.default_rng(0).integers(0, 256, (3, 28, 28, 1)).astype("uint8")
-    p = np.asarray(model.predict(x, verbose=0))
+    p = np.asarray(model(name).predict(x, verbose=0))
     assert p.shape == (3, 10)
     np.testing.assert_allclose(p.sum(1), 1, rtol=1e-5)
 
 
-@pytest.mark.parametrize("name, rf", [("vanilla", 28), ("reduced", 28), ("batchnorm", 28), ("under_8k", 18)])
+@pytest.mark.parametrize(
+    "name, rf",
+    [("01_vanilla", 28), ("02_reduce_parameters", 28), ("03_batchnorm", 28), ("05_under_8k", 18)],
+)
 def test_last_convolution_sees_the_digit(name, rf):
-    assert final_receptive_field(build_model(name)) == rf
+    assert final_receptive_field(model(name)) == rf
 
 
-def test_flatten_head_costs_what_gap_saves():
+def test_dense_head_costs_what_gap_saves():
     # 06's ablation: a dense layer on the flattened 6x6x10 map instead of on its average
-    assert build_model("under_5k", head="flatten").count_params() == 4_966 - 110 + 6 * 6 * 10 * 10 + 10
+    assert model("06_under_5k", head="dense").count_params() == 4_966 - 110 + 6 * 6 * 10 * 10 + 10
 
 
-def test_unknown_model():
-    with pytest.raises(ValueError, match="unknown model 'tiny'"):
-        build_model("tiny")
+def test_unknown_notebook_and_unknown_head():
+    with pytest.raises(ValueError, match="notebook 'tiny' matches 0 notebooks"):
+        model("tiny")
+    with pytest.raises(ValueError, match="output head kind='wide'"):
+        model("06_under_5k", head="wide")
 
 
 @pytest.mark.parametrize("kw", [dict(rotation_degrees=7.0), dict(shift_pixels=2.0)])

@@ -1,4 +1,5 @@
-"""The notebooks: committed clean, and each one executed by papermill on tiny data."""
+"""The notebooks: committed clean, each one executed by papermill on tiny data, and each one
+training what its model and recipe cells say."""
 
 import json
 import os
@@ -16,8 +17,9 @@ import papermill
 import pytest
 
 from lib import tta
-from lib.experiments import EXPERIMENTS
-from lib.runner import run_one
+from tools import results
+from tools.notebook_cells import names, recipe, tagged_source
+from tools.runner import NOISE, run_one
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -42,21 +44,31 @@ METRIC_KEYS = {
 TINY = {"EPOCHS": 1, "TRAIN_LIMIT": 600, "BATCH_SIZE": 32}
 
 
-def test_one_notebook_per_experiment():
-    assert [p.stem for p in NOTEBOOKS] == sorted(EXPERIMENTS)
+def test_one_notebook_per_iteration():
+    assert [p.stem for p in NOTEBOOKS] == names() and len(NOTEBOOKS) == 8
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_committed_clean_with_one_parameters_cell(path):
+def test_committed_clean_with_parameters_recipe_and_model_cells(path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not c.outputs and c.execution_count is None for c in code), "strip outputs (nbstripout)"
-    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
-    assert len(tagged) == 1
-    assert all(f"{name} =" in tagged[0].source for name in REQUIRED)
-    source = "\n".join(c.source for c in code)
-    assert "layers." not in source and "Conv2D" not in source, "models come from lib/, not inline"
-    assert "verbose=2" in source
+    for tag in ("parameters", "recipe", "model"):
+        assert len([c for c in code if tag in c.metadata.get("tags", [])]) == 1, f"one cell tagged {tag}"
+    assert all(f"{name} =" in tagged_source(path, "parameters") for name in REQUIRED)
+    model = tagged_source(path, "model")
+    # the network is written out in the notebook, block by block, from lib/blocks.py's builders
+    assert "from lib.blocks import" in model and "def build_model(recipe: dict, seed: int" in model
+    assert "layers." not in model and "Conv2D" not in model, "blocks come from lib/blocks.py"
+    assert model.count("# ") >= 3, "each block's output map size as a comment"
+    settings = recipe(path.stem)
+    assert {"epochs", "batch_size", "lr", "schedule", "momentum", "weight_decay", "target"} <= settings.keys()
+
+
+def test_the_colab_cell_clones_the_published_repository():
+    for path in NOTEBOOKS:
+        setup = nbformat.read(path, as_version=4).cells[1].source
+        assert f'"{results.REPO_URL}"' in setup, f"{path.name}: the first code cell clones {results.REPO_URL}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -65,7 +77,7 @@ def test_notebook_runs_on_tiny_data(path, synthetic_npz, tmp_path):
     out = tmp_path / path.stem
     metrics = json.loads((out / "metrics.json").read_text())
     assert METRIC_KEYS <= metrics.keys()
-    jsonschema.validate(metrics, json.loads((ROOT / "lib" / "metrics.schema.json").read_text()))
+    jsonschema.validate(metrics, json.loads((ROOT / "tools" / "metrics.schema.json").read_text()))
     assert metrics["notebook"] == path.stem and metrics["epochs"] == 1
     assert metrics["data"]["train"] + metrics["data"]["validation"] == 600
     assert len(metrics["history"]["val_accuracy"]) == 1
@@ -77,7 +89,7 @@ def test_notebook_runs_on_tiny_data(path, synthetic_npz, tmp_path):
     assert model.count_params() == metrics["params"]
     x = np.load(synthetic_npz)["x_test"][..., None]  # raw 0-255 pixels, no preprocessing
     y = np.load(synthetic_npz)["y_test"]
-    config = EXPERIMENTS[path.stem]
+    config = recipe(path.stem)
     single = float(np.mean(model.predict(x, verbose=0).argmax(1) == y))
     if config.get("tta"):  # the recipe's prediction: the mean over its views
         acc = float(np.mean(tta.predict(model, x, **config["tta"]).argmax(1) == y))
@@ -88,12 +100,17 @@ def test_notebook_runs_on_tiny_data(path, synthetic_npz, tmp_path):
         assert "tta" not in metrics
     assert acc == pytest.approx(metrics["test_accuracy"], abs=1e-6)
     assert metrics["dataset"] == config.get("dataset", "mnist")
-    # The code this run depends on (make seeds and lib.reproduction compare only it): what the
-    # notebook imported, not the bench, the report or the runner that started it.
+    # The code this run depends on (make seeds and tools.reproduction compare only it): what the
+    # notebook imported from lib/, never tools/.
     used = set(metrics["git"]["lib_modules"])
-    assert {"lib/__init__.py", "lib/models.py", "lib/run.py", "lib/training.py", "lib/data.py"} <= used
-    assert not used & {f"lib/{m}.py" for m in ("bench", "seeds", "results", "runner", "reproduction")}
-    assert all((ROOT / m).is_file() for m in used)
+    assert {"lib/__init__.py", "lib/blocks.py", "lib/run.py", "lib/training.py", "lib/data.py"} <= used
+    assert all(m.startswith("lib/") and (ROOT / m).is_file() for m in used)
+    # the executed copy readers open: one line per epoch, no start-up noise, no machine's folders
+    executed = (out / f"{path.stem}.ipynb").read_text()
+    assert str(ROOT) not in executed and "cuInit" not in executed
+    lines = [line for line in executed.split("\\n") if " · epoch " in line]
+    assert any(f"{path.stem} seed 0 · epoch 1/1 · " in line for line in lines)
+    assert not any(NOISE.match(line.strip('" ,')) for line in executed.split("\\n"))
     if "ablation" in config:  # the full recipe, then one row per variant, scored on validation
         names = [r["variant"] for r in metrics["ablation"]]
         assert names == ["full recipe", *(v["name"] for v in config["ablation"])]
@@ -122,7 +139,7 @@ def test_killed_run_leaves_results_and_resumes(tmp_path):
     cmd = [
         sys.executable,
         "-m",
-        "lib.runner",
+        "tools.runner",
         "04",
         "--output-root",
         str(tmp_path / "out"),
@@ -156,3 +173,71 @@ def test_killed_run_leaves_results_and_resumes(tmp_path):
     metrics = json.loads((previous / "metrics.json").read_text())
     assert metrics["epochs"] == 8 and metrics["resumed_from_epoch"] == done
     assert len(metrics["history"]["loss"]) == 8
+
+
+def test_editing_the_model_cell_changes_what_trains(synthetic_npz, tmp_path):
+    # a learner widens 05's last convolution from 16 to 24 kernels and runs the notebook
+    nb = nbformat.read(ROOT / "notebooks" / "05_under_8k.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "model" in c.metadata.get("tags", []))
+    assert "[16, 16, 16]" in cell.source
+    cell.source = cell.source.replace("[16, 16, 16]", "[16, 16, 24]")
+    edited = tmp_path / "05_under_8k.ipynb"
+    nbformat.write(nb, edited)
+    run_one(edited, {**TINY, "DATA_PATH": str(synthetic_npz)}, tmp_path / "out", kernel="python3")
+    metrics = json.loads((tmp_path / "out" / "05_under_8k" / "metrics.json").read_text())
+    # 8 more kernels of 3x3x16, their BatchNorm (4 numbers each) and 8 more inputs to the dense head
+    assert metrics["params"] == 7_602 + 8 * 9 * 16 + 8 * 4 + 8 * 10
+
+
+def _setup_cell(path: Path) -> str:
+    return nbformat.read(path, as_version=4).cells[1].source
+
+
+def _run_setup_cell(folder: Path, extra_path: Path | None = None, env: dict | None = None):
+    script = _setup_cell(NOTEBOOKS[0]) + "\nimport lib\nprint('lib at', lib.__file__)\n"
+    paths = [str(extra_path)] if extra_path else []
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _stand_in(tmp_path: Path, module: str, text: str = "") -> Path:
+    """A folder holding a stand-in package ``module`` (dotted), to put ahead on the path."""
+    root = tmp_path / f"stand-in-{module}"
+    folder = root.joinpath(*module.split("."))
+    folder.mkdir(parents=True)
+    for parent in [folder, *folder.relative_to(root).parents][:-1]:
+        (root / parent / "__init__.py").write_text("")
+    (folder / "__init__.py").write_text(text)
+    return root
+
+
+def test_the_colab_cell_clones_the_repository_from_an_empty_folder(tmp_path):
+    colab = _stand_in(tmp_path, "google.colab")
+    content = tmp_path / "content"  # Colab's working folder: empty, outside any clone
+    content.mkdir()
+    script_env = {"SMALL_CNN_REPO": ROOT.as_uri()}  # a local clone URL instead of the published one
+    out = _run_setup_cell(content, colab, {**script_env, "PYTHONSTARTUP": ""})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert (content / "small-cnn" / "lib" / "__init__.py").is_file()
+    assert f"lib at {content / 'small-cnn' / 'lib' / '__init__.py'}" in out.stdout
+
+
+def test_outside_the_repository_the_first_cell_says_what_to_do(tmp_path):
+    out = _run_setup_cell(tmp_path)
+    assert out.returncode == 1
+    message = out.stderr.strip().splitlines()[-1]
+    assert message.startswith("lib/ not found: run this notebook inside a clone of https://")
+
+
+def test_a_keras_too_old_stops_the_cell_asking_for_a_restart(tmp_path):
+    old = _stand_in(tmp_path, "keras", "__version__ = '3.5.0'\n")
+    out = _run_setup_cell(ROOT / "notebooks", old)
+    assert out.returncode == 1
+    assert "Keras 3.5.0 is too old" in out.stderr and "restart the runtime" in out.stderr

@@ -2,15 +2,22 @@ import pytest
 
 from lib.params import ParameterError
 from lib.run import Run
+from tools.notebook_cells import model_builder, recipe
 
 
 @pytest.fixture
 def start(synthetic_npz, tmp_path):
     def _start(**kw):
         kw = {"DATA_PATH": str(synthetic_npz), "OUTPUT_DIR": str(tmp_path / "out"), **kw}
-        return Run.start(kw.pop("name", "02_reduce_parameters"), **kw)
+        settings = kw.pop("recipe", None) or recipe("02_reduce_parameters")
+        return Run.start(kw.pop("name", "02_reduce_parameters"), settings, **kw)
 
     return _start
+
+
+def _train_and_evaluate(run):
+    model, result = run.train(run.build(model_builder("02")), verbose=0)
+    return run.evaluate(model, result)
 
 
 @pytest.mark.parametrize(
@@ -28,7 +35,10 @@ def start(synthetic_npz, tmp_path):
         ({"TRAIN_LIMIT": 0}, r"TRAIN_LIMIT=0: expected a positive integer"),
         ({"TRAIN_LIMIT": 10**6}, r"TRAIN_LIMIT=1000000: larger than the training images available \(1200\)"),
         ({"SEED": -1}, r"SEED=-1: expected a non-negative integer"),
-        ({"name": "09_nothing"}, r"unknown notebook '09_nothing'"),
+        (
+            {"recipe": {"lr": 0.1}},
+            r"recipe=\{'lr': 0.1\}: expected the notebook's RECIPE dict, with 'epochs'",
+        ),
         ({"DATASET": "cifar10"}, r"DATASET='cifar10': these models take 28x28 grey images"),
     ],
 )
@@ -61,8 +71,7 @@ def test_metrics_name_the_commit_the_run_started_from(start, monkeypatch):
     monkeypatch.setattr(lib.run, "git_commit", lambda: {"commit": "at-start", "dirty": False})
     run = start(EPOCHS=1, TRAIN_LIMIT=300)
     monkeypatch.setattr(lib.run, "git_commit", lambda: {"commit": "later", "dirty": True})
-    model, result = run.train(run.build_model(), verbose=0)
-    recorded = run.finish(model, result)["git"]
+    recorded = _train_and_evaluate(run)["git"]
     assert {k: recorded[k] for k in ("commit", "dirty")} == {"commit": "at-start", "dirty": False}
 
 
@@ -72,7 +81,7 @@ def test_metrics_name_the_commit_the_run_started_from(start, monkeypatch):
         ([], False),
         # another notebook, a file no run imports: the run's numbers are those of its commit
         (["notebooks/01_vanilla.ipynb", "lib/not_imported_by_any_run.py"], False),
-        (["lib/models.py"], True),  # a module the run built its model with
+        (["lib/blocks.py"], True),  # a module the run built its model with
         (["notebooks/02_reduce_parameters.ipynb"], True),  # its own notebook
     ],
 )
@@ -82,8 +91,7 @@ def test_a_run_is_dirty_only_where_code_it_used_had_changes(start, monkeypatch, 
     start_git = {"commit": "c" * 40, "dirty": bool(changed), "changed": changed}
     monkeypatch.setattr(lib.run, "git_commit", lambda: dict(start_git))
     run = start(EPOCHS=1, TRAIN_LIMIT=300)
-    model, result = run.train(run.build_model(), verbose=0)
-    recorded = run.finish(model, result)["git"]
+    recorded = _train_and_evaluate(run)["git"]
     assert recorded["dirty"] is dirty
     assert recorded["changed"] == changed  # every changed path stays on record, used or not
-    assert "lib/models.py" in recorded["lib_modules"]
+    assert "lib/blocks.py" in recorded["lib_modules"]

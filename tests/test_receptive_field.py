@@ -1,7 +1,7 @@
 import keras
+from helpers import model as build_model
 from keras import layers
 
-from lib.models import build_model
 from lib.receptive_field import receptive_fields, rf_table
 
 
@@ -43,17 +43,17 @@ def test_branches_take_the_largest_field():
 
 
 def test_residual_model_shows_both_paths():
-    model = build_model("residual_8k")
+    model = build_model("07_skip_connections")
     rows = {r.layer: r for r in receptive_fields(model)}
     # 05's stem and transition (RF 6, jump 2), then 4 padded 3x3 convolutions: 6 + 4 * 4
     assert rows["res2_add"].receptive_field == 22
     assert rows["res1_add"].shortest == 6 and rows["res2_add"].shortest == 6  # identity paths
     assert "RF, shortest path" in rf_table(model)
-    assert "shortest" not in rf_table(build_model("under_8k"))
+    assert "shortest" not in rf_table(build_model("05_under_8k"))
 
 
 def test_table_lists_every_layer():
-    model = build_model("under_8k")
+    model = build_model("05_under_8k")
     table = rf_table(model)
     assert table.count("\n") == len(model.layers) - 1 + 1  # header rule, input layer skipped
     assert "| block2_3 | Conv2D | 6x6x16 | 3 | 1 | 2 | 18 | 2,304 |" in table

@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 
 import jsonschema
-import keras
 import pytest
 
-from lib import bench, report, results, training
+from lib import provenance as report
+from lib import summary, training
+from tools import bench, results
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = json.loads((ROOT / "lib" / "metrics.schema.json").read_text())
+SCHEMA = json.loads((ROOT / "tools" / "metrics.schema.json").read_text())
 COMMITTED = sorted((ROOT / "outputs").glob("**/metrics.json"))
 
 
@@ -51,7 +52,6 @@ def _metrics(name, acc, seed=0, params=7602):
         "seed": seed,
         "model_file": "model.keras",
         "config": {
-            "model": "under_8k",
             "epochs": 2,
             "batch_size": 128,
             "lr": 0.1,
@@ -78,10 +78,19 @@ def test_schema_rejects_a_missing_field():
         jsonschema.validate(m, SCHEMA)
 
 
-def test_readme_table_matches_outputs():
+def test_generated_blocks_match_outputs():
     if not list((ROOT / "outputs").glob("[0-9]*/metrics.json")):
         pytest.skip("no committed outputs yet")
-    assert results.main(["--check"]) == 0, "README.md's results table is stale: run `make report`"
+    assert results.main(["--check"]) == 0, "a generated block (README.md, docs/) is stale: run `make report`"
+
+
+def test_readme_is_a_guide_that_links_executed_notebooks_and_colab():
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 150
+    for name in (p.stem for p in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))):
+        assert f"(outputs/{name}/{name}.ipynb)" in readme  # the executed copy, curves and all
+        repo = results.REPO_URL.removeprefix("https://github.com/")
+        assert f"colab.research.google.com/github/{repo}/blob/main/notebooks/{name}.ipynb" in readme
 
 
 def test_seed_summary_and_report_from_metrics(tmp_path):
@@ -121,7 +130,7 @@ def test_tables_give_the_single_view_beside_a_prediction_over_turned_views():
     assert "| 05_under_8k ¹ | 7,602 | 2 | 99.50% |" in table
     assert "05_under_8k averages image, turned +5°, turned -5°; 99.30% on the image alone" in table
     assert "05_under_8k 99.25% (mean)" in results.seeds_table({"05_under_8k": s})
-    assert "alone" in report.summary_markdown(runs[0])
+    assert "alone" in summary.summary_markdown(runs[0])
     assert "¹" not in results.results_table([_metrics("04_dropout_schedule", 0.9)], {})
     goals = {"05_under_8k": dict(epochs=20, seeds=2, every_seed=True, mean=0.9945)}
     table = results.targets_table(runs[:1], {"05_under_8k": s}, goals)
@@ -215,7 +224,11 @@ def test_bench_refresh_quotes_the_last_run_all_and_keeps_the_measurements(tmp_pa
     m["versions"].update(processor="Xeon", cpu="family 6")
     (tmp_path / "05_under_8k").mkdir()
     (tmp_path / "05_under_8k" / "metrics.json").write_text(json.dumps(m))
-    run_all = {"notebook_seconds": {"05_under_8k": 9.0}, "total_seconds": 9.0}
+    run_all = {
+        "notebook_seconds": {"05_under_8k": 9.0},
+        "total_seconds": 9.0,
+        "processor": ["Xeon", "family 6"],
+    }
     (tmp_path / "run_all.json").write_text(json.dumps(run_all))
     folder = tmp_path / "bench"
     assert not bench.refresh(folder, tmp_path)  # nothing measured there: nothing written
@@ -243,7 +256,7 @@ def test_bench_refresh_quotes_the_last_run_all_and_keeps_the_measurements(tmp_pa
     assert bench.refresh(folder, tmp_path)
     new = json.loads((folder / "bench.json").read_text())
     assert new["models"] == [row] and new["run_all_seconds"] == 9.0
-    assert new["run_all"] == {**run_all, "processor": ["Xeon", "family 6"]}  # as its notebooks recorded
+    assert new["run_all"] == run_all
     assert new["time_to_target"] == {"05_under_8k": 5.0}
     text = (folder / "bench.md").read_text()
     assert (
@@ -252,19 +265,12 @@ def test_bench_refresh_quotes_the_last_run_all_and_keeps_the_measurements(tmp_pa
     old["machine"].update(processor="Xeon", cpu="family 6")  # measured where run-all ran: no flag
     (folder / "bench.json").write_text(json.dumps(old))
     assert bench.refresh(folder, tmp_path) and "above" not in (folder / "bench.md").read_text()
-    # a notebook run again elsewhere since: its outputs name two processors, the old record none
-    other = {**m, "notebook": "06_under_5k", "versions": {**m["versions"], "cpu": "family 6, stepping 8"}}
-    (tmp_path / "06_under_5k").mkdir()
-    (tmp_path / "06_under_5k" / "metrics.json").write_text(json.dumps(other))
-    run_all["notebook_seconds"]["06_under_5k"] = 9.0
-    (tmp_path / "run_all.json").write_text(json.dumps(run_all))
+    # a record that names no processor may come from another machine
+    (tmp_path / "run_all.json").write_text(json.dumps({**run_all, "processor": None}))
     assert bench.refresh(folder, tmp_path) and new_run_all(folder)["processor"] is None
-    text = (folder / "bench.md").read_text()
-    assert "a processor its record does not name: **perhaps not the machine" in text
-    # a record that names its processor (make run-all since session 21) is believed over the outputs
-    (tmp_path / "run_all.json").write_text(json.dumps({**run_all, "processor": ["Xeon", "family 6"]}))
-    assert bench.refresh(folder, tmp_path) and new_run_all(folder)["processor"] == ["Xeon", "family 6"]
-    assert "above" not in (folder / "bench.md").read_text()
+    assert (
+        "a processor its record does not name: **perhaps not the machine" in (folder / "bench.md").read_text()
+    )
 
 
 def new_run_all(folder: Path) -> dict:
@@ -307,20 +313,6 @@ def test_speed_goals_say_what_was_measured_and_whether_it_is_met():
     assert bench.speed_goals(report) == ""
 
 
-def test_on_a_gpu_the_goal_is_run_all_in_three_minutes():
-    gpu = {"processor": "NVIDIA H200", "peak_fp32_gflops": 67000.0}
-    report = {
-        "models": [
-            {"name": "05_under_8k", "train_images_per_second": 9e4, "seconds_per_epoch": 0.7, "device": gpu}
-        ],
-        "run_all": {"total_seconds": 150.0},
-    }
-    assert bench.speed_goals(report) == "`make run-all` in ≤ 3 minutes: 2.5 min, met"
-    report["run_all"] = {"total_seconds": 200.0}
-    assert bench.speed_goals(report) == "`make run-all` in ≤ 3 minutes: 3.3 min, **not met**"
-    assert bench.accelerator() is None  # TensorFlow on this CPU: the row's machine is the processor
-
-
 def test_flops_of_the_reference_model():
     # conv 3x3 1->32 on 26x26, conv 3x3 32->64 on 11x11, dense 1600->10: the keras-io figures
     expected = 2 * (26 * 26 * 32 * 9 + 11 * 11 * 64 * 9 * 32 + 1600 * 10)
@@ -333,7 +325,7 @@ def test_bench_runs_on_a_tiny_setting(tmp_path):
         [
             sys.executable,
             "-m",
-            "lib.bench",
+            "tools.bench",
             "--images",
             "256",
             "--eval-images",
@@ -369,14 +361,6 @@ def test_bench_runs_on_a_tiny_setting(tmp_path):
         assert len(m["train_images_per_second_by_round"]) == 2 and len(m["train_seconds_repeats"]) == 6
     ratio = report["ratio_to_reference_by_round"]["05_under_8k"]
     assert len(ratio) == 2 and all(r > 0 for r in ratio)
-
-
-def test_bench_times_05_without_its_dropout_as_a_separate_row():
-    def dropouts(name):
-        return sum(isinstance(layer, keras.layers.Dropout) for layer in bench.bench_model(name)[0].layers)
-
-    assert dropouts("05_under_8k") == 3 and dropouts(bench.NO_DROPOUT) == 0
-    assert bench.bench_model(bench.NO_DROPOUT)[0].count_params() == 7602
 
 
 def test_bench_times_05_at_one_step_per_call_as_a_separate_row():
@@ -454,25 +438,25 @@ def test_provenance_is_recorded_in_a_fresh_clone(tmp_path):
     head = subprocess.run(["git", "-C", str(clone), "rev-parse", "HEAD"], capture_output=True, text=True)
     assert report.git_commit(clone) == {"commit": head.stdout.strip(), "dirty": False, "changed": []}
     # an edit, a new file in a new folder, a rename: each path named as the work tree has it
-    (clone / "lib" / "bench.py").write_text("# edited\n")
+    (clone / "lib" / "tta.py").write_text("# edited\n")
     (clone / "lib" / "extra").mkdir()
     (clone / "lib" / "extra" / "new.py").write_text("")
-    subprocess.run(["git", "-C", str(clone), "mv", "lib/seeds.py", "lib/seeds2.py"], check=True)
+    subprocess.run(["git", "-C", str(clone), "mv", "lib/summary.py", "lib/summary2.py"], check=True)
     got = report.git_commit(clone)
     assert got["dirty"] is True
-    assert got["changed"] == ["lib/bench.py", "lib/extra/new.py", "lib/seeds2.py"]
-    assert report.run_dirty(got, ["lib/models.py"], "05_under_8k") is False
-    assert report.run_dirty(got, ["lib/bench.py", "lib/models.py"], "05_under_8k") is True
+    assert got["changed"] == ["lib/extra/new.py", "lib/summary2.py", "lib/tta.py"]
+    assert report.run_dirty(got, ["lib/blocks.py"], "05_under_8k") is False
+    assert report.run_dirty(got, ["lib/tta.py", "lib/blocks.py"], "05_under_8k") is True
 
 
 def test_runs_recorded_before_the_changed_paths_keep_their_dirty_flag():
-    assert report.run_dirty({"commit": "c", "dirty": True}, ["lib/models.py"], "05_under_8k") is True
+    assert report.run_dirty({"commit": "c", "dirty": True}, ["lib/blocks.py"], "05_under_8k") is True
     assert report.run_dirty({"commit": "c", "dirty": False}, [], "05_under_8k") is False
     assert report.run_dirty({"commit": None, "dirty": None, "changed": None}, [], "05_under_8k") is None
 
 
 def test_op_profile_names_the_layer_and_pass_of_an_op():
-    from lib import op_profile
+    from tools import op_profile
 
     layers = {"block1_2", "block1_2_bn", "head_dense"}
     grad = "StatefulPartitionedCall/gradient_tape/under_8k_1/block1_2_bn_1/FusedBatchNormGradV3"
@@ -501,7 +485,7 @@ def test_op_profile_names_the_layer_and_pass_of_an_op():
 
 def test_op_profile_runs_on_a_few_steps(tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "lib.op_profile", "--steps", "3", "--output", str(tmp_path)],
+        [sys.executable, "-m", "tools.op_profile", "--steps", "3", "--output", str(tmp_path)],
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -516,17 +500,55 @@ def test_op_profile_runs_on_a_few_steps(tmp_path):
     bench_dir = tmp_path / "outputs" / "bench"
     bench_dir.mkdir(parents=True)
     (bench_dir / "profile-05_under_8k.json").write_text(json.dumps(report))
-    readme = f"{results.BEGIN}\n{results.END}\n{results.BENCH_BEGIN}\n{results.BENCH_END}\n"
-    block = results.readme_text(readme, tmp_path / "outputs").split(results.BENCH_BEGIN)[1]
+    block = results.bench_block(tmp_path / "outputs")
     assert "Where 05's training step goes" in block and "| block1_2 (backward) |" in block
 
 
-@pytest.mark.parametrize("doc", ["README.md", "outputs/REPORT.md", "outputs/tuning/TUNING.md"])
+DOCS = [
+    "README.md",
+    "outputs/REPORT.md",
+    *(p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "docs").glob("*.md"))),
+]
+
+
+@pytest.mark.parametrize("doc", DOCS)
 def test_local_links_and_figures_exist(doc):
     # a reader follows these links on GitHub; a renamed figure or notebook would leave a dead one
     path = ROOT / doc
     targets = re.findall(r"\]\(([^)\s#]+)\)", path.read_text())
     local = [t for t in targets if "://" not in t]
-    assert local, f"{doc} links to nothing local: the pattern no longer matches its links"
+    if doc in ("README.md", "outputs/REPORT.md"):
+        assert local, f"{doc} links to nothing local: the pattern no longer matches its links"
     missing = [t for t in local if not (path.parent / t).exists()]
     assert not missing, f"{doc} links to files that do not exist: {missing}"
+
+
+def test_readme_table_links_the_executed_copy_and_colab_and_states_its_evidence(tmp_path):
+    runs = [_metrics("05_under_8k", a, seed=s) for s, a in enumerate([0.994, 0.996, 0.993])]
+    table = results.readme_table(
+        [runs[0], _metrics("04_dropout_schedule", 0.995)], {"05_under_8k": results.summarize_seeds(runs)}
+    )
+    row05, row04 = table.splitlines()[2:4]
+    assert "| 99.50% (seed 0) |" in row04
+    assert "| 7,602 | 99.43% ± 0.15% |" in row05
+    assert "[05_under_8k](outputs/05_under_8k/05_under_8k.ipynb)" in row05
+    assert results.colab_badge("05_under_8k") in row05
+    assert (
+        "colab.research.google.com/github/small-cnn-lab/small-cnn/blob/main/notebooks/05_under_8k.ipynb"
+        in (results.colab_badge("05_under_8k"))
+    )
+    assert "mean ± sample standard deviation over 3 seeds" in table
+    (tmp_path / "run_all.json").write_text(
+        json.dumps(
+            {
+                "notebook_seconds": {"05_under_8k": 300.0},
+                "total_seconds": 1900.0,
+                "jobs": 2,
+                "processor": ["AMD EPYC", "family 25"],
+            }
+        )
+    )
+    times = results.times_table(tmp_path)
+    assert "| `make run NB=05` | one notebook at full size, into `outputs/05_under_8k/` | 5 min |" in times
+    assert "| `make run-all` | every notebook, 2 at a time | 32 min |" in times
+    assert "| `make seeds` | 04-08 over 5 seeds, `outputs/seeds/summary.json` | – |" in times

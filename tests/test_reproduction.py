@@ -1,4 +1,4 @@
-"""Comparing each committed run with the one before it (lib/reproduction.py), in a scratch git repository."""
+"""Comparing each committed run with the one before it (tools/reproduction.py), in a scratch git repo."""
 
 import copy
 import json
@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from lib import reproduction, results
+from tools import reproduction, results
 
 CPU_A = {"processor": "AMD EPYC", "cpu": "family 25, model 17, stepping 1; widest vectors: AVX-512"}
 CPU_B = {"processor": "Intel Xeon", "cpu": "family 6, model 207, stepping 2; widest vectors: AVX-512"}
@@ -78,7 +78,7 @@ def test_each_run_against_the_one_before(repo):
     assert [c.other_processor for c in found] == [True, True, False, False]
     assert found[1].loss_digits == 7
     assert found[0].code_changes is None  # the first run recorded no commit
-    assert found[1].code_changes == [] and found[2].code_changes == ["lib/models.py"]
+    assert found[1].code_changes == [] and found[2].code_changes == ["lib/blocks.py"]
     # the commit is that of the code that ran, which the table names each run by
     assert found[2].commit == _git(repo, "rev-parse", "HEAD~2")[:7]
 
@@ -110,7 +110,7 @@ def test_seed_runs_are_compared_too_and_only_with_their_own_seed(repo):
         metrics["git"] = {
             "commit": _git(repo, "rev-parse", "HEAD"),
             "dirty": False,
-            "lib_modules": ["lib/models.py"],
+            "lib_modules": ["lib/blocks.py"],
         }
         out.write_text(json.dumps(metrics))
         _git(repo, "add", "-A")
@@ -153,18 +153,18 @@ def test_the_work_tree_counts_as_the_newest_run(repo):
     assert len(found) == 5 and found[-1].verdict == "identical"
 
 
-def test_without_history_the_readme_block_stays(tmp_path):
-    """An archive or a shallow clone cannot recount the runs: README keeps its committed line."""
+def test_without_history_the_generated_line_stays(tmp_path):
+    """An archive or a shallow clone cannot recount the runs: docs/ keeps its committed line."""
     assert not reproduction.history_available(tmp_path)
     assert results.reproductions_markdown(tmp_path).startswith("(needs the repository's full git history")
     (tmp_path / "outputs").mkdir()
-    text = "\n".join(
-        [results.BEGIN, results.END, results.BENCH_BEGIN, results.BENCH_END]
-        + [results.REPRO_BEGIN, "kept", results.REPRO_END]
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "README.md").write_text(f"{results.BEGIN}\n{results.END}\n")
+    (tmp_path / "docs" / "reproducibility.md").write_text(
+        f"{results.REPRO_BEGIN}\nkept\n{results.REPRO_END}\n"
     )
-    assert f"{results.REPRO_BEGIN}\nkept\n{results.REPRO_END}" in results.readme_text(
-        text, tmp_path / "outputs"
-    )
+    pages = results.generated(tmp_path)
+    assert tmp_path / "docs" / "reproducibility.md" not in pages  # left as it is
 
 
 def test_committed_history_is_read():
@@ -174,7 +174,7 @@ def test_committed_history_is_read():
     assert {c.notebook for c in comparisons} == set(reproduction.notebooks()), (
         "every notebook ran twice or more"
     )
-    # what README's determinism paragraph rests on: history is only ever added to, so this stays true
+    # what docs/reproducibility.md rests on: history is only ever added to, so this stays true
     assert any(c.verdict == "identical" and c.other_processor for c in comparisons)
 
 

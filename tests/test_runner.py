@@ -8,7 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lib import report, runner
+from lib import provenance as report
+from tools import runner
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,8 +33,11 @@ def test_every_notebook_runs_and_failures_are_reported(tmp_path, capsys, shared_
         + ["--jobs", jobs]
     )
     assert code == 1
-    err = capsys.readouterr().err
+    printed_out, err = capsys.readouterr()
     assert "failed: bad" in err
+    # the table at the end: every notebook, failed or not
+    table = printed_out[printed_out.index("notebook ") :].splitlines()
+    assert table[2].split()[:2] == ["bad", "FAILED"] and table[3].split()[0] == "good"
     kept = out / ".bad.running.ipynb"  # the failed run's executed copy, named in its FAILED line
     assert kept.exists() and f"executed copy: {kept}" in err
     assert "boom" in str(nbformat.read(kept, as_version=4).cells[-1].outputs)
@@ -146,7 +150,7 @@ def test_bad_parameter_through_make_exits_non_zero(synthetic_npz, tmp_path):
 
 
 def test_seeds_summary_on_tiny_runs(synthetic_npz, tmp_path, shared_cores):
-    from lib import seeds
+    from tools import seeds
 
     args = [
         "05",
@@ -183,14 +187,16 @@ def test_seeds_summary_on_tiny_runs(synthetic_npz, tmp_path, shared_cores):
     ]
     assert summary06["seeds"] == [0, 1] and not any("ablation" in r for r in runs06)  # the seeds skip it
     assert not list(tmp_path.glob(".*"))  # no temporary notebook or log left behind
+    # each seed keeps its metrics.json only: the figures and executed notebook are seed 0's own run's
+    assert all(sorted(p.name for p in d.iterdir()) == ["metrics.json"] for d in tmp_path.glob("*/seed-*"))
 
 
 def test_seed_zero_is_copied_only_from_a_run_of_the_same_code(tmp_path):
     # make seeds copies outputs/<notebook> as seed 0; a model changed in lib/ keeps its name
     # and configuration, so only git can tell that the run is stale.
-    from lib import seeds
-    from lib.experiments import experiment
     from lib.training import intra_op_threads
+    from tools import seeds
+    from tools.notebook_cells import recipe
 
     root = tmp_path / "repo"
     (root / "lib").mkdir(parents=True)
@@ -209,7 +215,7 @@ def test_seed_zero_is_copied_only_from_a_run_of_the_same_code(tmp_path):
     run.mkdir(parents=True)
     config = {
         "dataset": "mnist",
-        **experiment("05_under_8k"),
+        **recipe("05_under_8k"),
         "seed": 0,
         "train_limit": None,
         "val_fraction": 0.1,
@@ -251,7 +257,7 @@ def test_seed_zero_is_copied_only_from_a_run_of_the_same_code(tmp_path):
 
 
 def test_code_paths_narrow_only_when_every_run_recorded_its_modules():
-    from lib.report import code_paths
+    from lib.provenance import code_paths
 
     nb = "notebooks/05_under_8k.ipynb"
     assert code_paths("05_under_8k", {"commit": "a", "lib_modules": ["lib/run.py", "lib/models.py"]}) == [

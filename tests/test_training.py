@@ -9,11 +9,25 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
+from helpers import model as notebook_model
 from helpers import split
 
-from lib import fast_batchnorm, fast_conv, input_stage, training
-from lib.models import build_model
+from lib import training
+from lib.speedups import fast_batchnorm, fast_conv, input_stage
 from lib.training import OneCycle, set_determinism, train
+
+# The notebooks' models, as the old short names of these tests call them
+NOTEBOOK = {
+    "batchnorm": "03_batchnorm",
+    "regularized": "04_dropout_schedule",
+    "under_8k": "05_under_8k",
+    "under_5k": "06_under_5k",
+}
+
+
+def build_model(name: str, **changes):
+    return notebook_model(NOTEBOOK[name], **changes)
+
 
 HERE = Path(__file__).resolve().parent
 
@@ -74,7 +88,8 @@ def test_the_input_stage_computed_once_trains_exactly_like_every_step(arrays, tm
 
 def test_only_a_costly_fixed_input_stage_is_split_off(arrays):
     assert input_stage.split(build_model("regularized")) is None  # a rescaling alone: not worth it
-    model = build_model("under_5k", rotation_degrees=0)  # deskewing, then straight to the convolutions
+    # deskewing, then straight to the convolutions
+    model = notebook_model("06_under_5k", recipe={"augment": {}})
     stage, rest = input_stage.split(model)
     assert [layer.name for layer in stage.layers] == ["pixels", "scale", "deskew"]
     assert rest.weights == model.weights  # the same variables: training rest trains the model
@@ -125,7 +140,7 @@ def test_one_cycle_rises_then_falls():
 
 def _weights_after_steps(momentum, arrays, schedule="onecycle"):
     set_determinism(0)
-    model = build_model("under_5k", seed=0)
+    model = build_model("under_5k")
     opt = training.make_optimizer(0.2, schedule=schedule, momentum=momentum, steps_per_epoch=10, epochs=2)
     model.compile(opt, loss=training.LOSS)
     x, y = arrays["x_train"][:640, ..., None], arrays["y_train"][:640]

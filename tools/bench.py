@@ -1,11 +1,11 @@
 """``make bench``: training and inference speed of every notebook's model, and of a reference.
 
-    python -m lib.bench [--images 12800] [--models 05_under_8k,keras-io-mnist-convnet]
+    python -m tools.bench [--images 12800] [--models 05_under_8k,keras-io-mnist-convnet]
 
 Each model is measured in a fresh process (so peak memory is its own), after a warm-up
 that traces the graph, in three timed passes of training and three of inference over random
 pixels (speed does not depend on the digits). The list of models is measured ``--rounds``
-times, interleaved: this VM's speed drifts over minutes, and interleaving spreads the drift
+times, interleaved: a shared machine's speed drifts over minutes, and interleaving spreads the drift
 over every model, so that ratios between models (05 against the reference) hold; each
 figure is the median over all rounds' passes, and each round's own ratio is kept. It writes
 ``outputs/bench/bench.json`` and ``bench.md``. Nothing here is a test: speed is reported,
@@ -36,17 +36,13 @@ if TYPE_CHECKING:
     import keras
 
 REFERENCE = "keras-io-mnist-convnet"
-UNFUSED = "05_under_8k (Keras BatchNorm)"  # without lib/fast_batchnorm.py
-KERAS_CONV = "01_vanilla (Keras convolution)"  # without lib/fast_conv.py
-NO_DROPOUT = "05_under_8k (no dropout)"  # what 05's dropout costs in speed
+UNFUSED = "05_under_8k (Keras BatchNorm)"  # without lib/speedups/fast_batchnorm.py
+KERAS_CONV = "01_vanilla (Keras convolution)"  # without lib/speedups/fast_conv.py
 ONE_STEP = "05_under_8k (one step per call)"  # what steps_per_execution saves
 EVERY_STEP = "05_under_8k (deskewing every step)"  # what computing the input stage once saves
 EPOCH_IMAGES = 60_000
 REPEATS = 3  # timed passes per model; the median is reported, the spread kept
 FLOPS_PER_CYCLE = 64  # fp32, AVX-512: 16 lanes x 2 (FMA) x 2 FMA units per core
-# NVIDIA's data sheets (SXM boards), TFLOP/s: plain fp32, and TF32 on the tensor cores (dense),
-# which JAX's default precision uses for float32 convolutions and matrix products on these GPUs
-GPU_PEAK_TFLOPS = {"H200": (67.0, 494.7), "H100": (67.0, 494.7), "A100": (19.5, 156.0)}
 
 
 def reference_model():
@@ -87,10 +83,8 @@ def flops_per_image(model) -> int:
 
 def bench_model(name: str) -> tuple[keras.Model, int]:
     """The compiled model behind a bench row's name, and its training batch size."""
-    from lib.experiments import experiment
-    from lib.models import build_model
-
     from lib.training import LOSS, make_optimizer, steps_per_execution
+    from tools import notebook_cells
 
     calls = dict(steps_per_execution=1 if name == ONE_STEP else steps_per_execution())  # as training compiles
 
@@ -98,8 +92,9 @@ def bench_model(name: str) -> tuple[keras.Model, int]:
         model = reference_model()
         model.compile("adam", LOSS, metrics=["accuracy"], **calls)
         return model, 128
-    cfg = experiment(name.split(" ")[0])
-    model = build_model(cfg["model"], **({"dropout": 0.0} if name == NO_DROPOUT else {}))
+    notebook = name.split(" ")[0]
+    cfg = notebook_cells.recipe(notebook)
+    model = notebook_cells.build(notebook)
     model.compile(make_optimizer(cfg["lr"] or 0.01), LOSS, metrics=["accuracy"], **calls)
     return model, cfg["batch_size"]
 
@@ -112,9 +107,9 @@ def random_pixels(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def warmed_up(name: str) -> tuple[keras.Model, keras.Model, keras.Model | None, int]:
     """A bench row's model, what its training fits, the fixed input stage computed ahead of that
-    (lib/input_stage.py; None: none) and the batch size: seeded, with the fast paths the row's
+    (lib/speedups/input_stage.py; None: none) and the batch size: seeded, with the fast paths the row's
     name says, after a short fit that traces the graph (so that no timing includes the tracing)."""
-    from lib import fast_batchnorm, fast_conv, input_stage
+    from lib.speedups import fast_batchnorm, fast_conv, input_stage
     from lib.training import feed, set_determinism
 
     set_determinism(0)
@@ -153,7 +148,6 @@ def measure(name: str, images: int, eval_images: int) -> dict:
         model.predict(xe, batch_size=1000, verbose=0)
         eval_seconds.append(round(time.perf_counter() - t, 3))
     flops = flops_per_image(model)
-    gpu = accelerator()
     return {
         "name": name,
         "params": int(model.count_params()),
@@ -163,38 +157,6 @@ def measure(name: str, images: int, eval_images: int) -> dict:
         **eval_speed(len(xe), eval_seconds),
         **stage,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        **({"device": gpu} if gpu else {}),
-    }
-
-
-def accelerator() -> dict | None:
-    """The GPU that Keras's JAX backend trains on, its peak and its peak memory; None on a CPU.
-
-    Called in the measuring process, after its training: where a GPU is, the row's machine is
-    that GPU, not the processor beside it.
-    """
-    import keras
-
-    if keras.backend.backend() != "jax":
-        return None
-    import jax
-
-    device = jax.devices()[0]
-    if device.platform != "gpu":
-        return None
-    kind = device.device_kind
-    peaks = next((v for k, v in GPU_PEAK_TFLOPS.items() if k in kind), None)
-    stats = device.memory_stats() or {}
-    return {
-        "processor": kind,
-        "peak_fp32_gflops": 1000 * peaks[0] if peaks else None,
-        "peak_derivation": (
-            f"{kind}: NVIDIA's data sheet, {peaks[0]} TFLOP/s plain fp32 ({peaks[1]} TF32 on the tensor "
-            "cores, dense, which JAX's default precision may use)"
-            if peaks
-            else f"{kind}: no data-sheet peak recorded here"
-        ),
-        "peak_device_memory_mib": round(stats.get("peak_bytes_in_use", 0) / 2**20, 1) or None,
     }
 
 
@@ -287,17 +249,6 @@ def from_outputs(outputs: Path = ROOT / "outputs") -> dict:
     }
     run_all_path = outputs / "run_all.json"
     run_all = json.loads(run_all_path.read_text()) if run_all_path.exists() else None
-    if run_all and not run_all.get("processor"):
-        # a record without its processor (before session 21): as its notebooks recorded it, where
-        # they all agree; run-alls move between VMs, and a notebook may have run again since
-        cpus = set()
-        for name in run_all.get("notebook_seconds", {}):
-            path = outputs / name / "metrics.json"
-            if path.exists():
-                v = json.loads(path.read_text()).get("versions", {})
-                if v.get("processor"):
-                    cpus.add((v["processor"], v.get("cpu")))
-        run_all = {**run_all, "processor": list(cpus.pop()) if len(cpus) == 1 else None}
     return {
         "run_all": run_all,
         "run_all_seconds": run_all["total_seconds"] if run_all else None,
@@ -366,7 +317,8 @@ def markdown(report: dict) -> str:
     }
     if staged:
         lines.append(
-            "Training fits what follows the fixed input stage (scaling, deskewing: lib/input_stage.py), "
+            "Training fits what follows the fixed input stage (scaling, deskewing: "
+            "lib/speedups/input_stage.py), "
             "computed once per run and not in the epochs above; seconds for 60,000 images: "
             + ", ".join(f"{n} {v}" for n, v in staged.items())
             + "."
@@ -385,19 +337,16 @@ def _where(report: dict) -> str:
 
 
 def _percent(share: float) -> str:
-    # a share under 0.1 % (small models on a large GPU) keeps four decimals, not zero
+    # a share under 0.1 % keeps four decimals, not zero
     return f"{100 * share:.1f}" if not 0 < share < 0.001 else f"{100 * share:.4f}"
 
 
 def speed_goals(report: dict) -> str:
-    """The goals for 05 and run-all (on a GPU: run-all alone, in 3 minutes), each with what this
-    report measured and whether it is met."""
+    """The speed goals for 05 and run-all, each with what this report measured and whether it is met."""
     rows = {r["name"]: r for r in report["models"]}
     goals = []
     run_all = report.get("run_all") or {}
     total = run_all.get("total_seconds")
-    if any("device" in r for r in rows.values()):  # the GPU's one goal
-        return f"`make run-all` in ≤ 3 minutes: {total / 60:.1f} min, {_met(total <= 180)}" if total else ""
     ours, ref = rows.get("05_under_8k"), rows.get(REFERENCE)
     if ours and ref:
         ratio = ours["train_images_per_second"] / ref["train_images_per_second"]
@@ -424,14 +373,14 @@ def _met(ok: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from lib.experiments import EXPERIMENTS
+    from tools.notebook_cells import names as notebook_names
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--images", type=int, default=12_800, help="training images timed per model")
     ap.add_argument("--eval-images", type=int, default=10_000)
     ap.add_argument(
         "--models",
-        default=",".join([*EXPERIMENTS, UNFUSED, NO_DROPOUT, ONE_STEP, EVERY_STEP, KERAS_CONV, REFERENCE]),
+        default=",".join([*notebook_names(), UNFUSED, ONE_STEP, EVERY_STEP, KERAS_CONV, REFERENCE]),
     )
     ap.add_argument("--output", type=Path, default=ROOT / "outputs" / "bench")
     ap.add_argument(
@@ -464,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
             [
                 sys.executable,
                 "-m",
-                "lib.bench",
+                "tools.bench",
                 "--one",
                 name,
                 "--images",
@@ -487,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
     rows = [combine(runs[n], args.images) for n in names]
-    where = rows[0].get("device") or machine()  # a GPU where the backend trains on one
+    where = machine()
     peak = where["peak_fp32_gflops"]
     for r in rows:
         r["share_of_peak"] = round(r["train_gflops_per_second"] / peak, 4) if peak else None

@@ -1,6 +1,6 @@
 """Where a training step's time goes: TensorFlow's profiler over steps of one bench model.
 
-    python -m lib.op_profile [--model 05_under_8k] [--steps 100]   # TF_NUM_INTRAOP_THREADS=1: one thread
+    python -m tools.op_profile [--model 05_under_8k] [--steps 100]   # TF_NUM_INTRAOP_THREADS=1: one thread
 
 Trains the model as ``make bench`` does (random pixels, the training pipeline, after a
 warm-up), records ``--steps`` steps with ``tf.profiler``, and sums the time of every
@@ -122,7 +122,7 @@ def profile(name: str, steps: int) -> dict:
 
     backend = keras.backend.backend()
     if backend != "tensorflow":
-        raise SystemExit(f"lib.op_profile needs TensorFlow's profiler; the Keras backend is {backend}")
+        raise SystemExit(f"tools.op_profile needs TensorFlow's profiler; the Keras backend is {backend}")
     import tensorflow as tf
     from tensorflow.tsl.profiler.protobuf import xplane_pb2
 

@@ -10,7 +10,7 @@ another thread count or after a change of code shows what does and does not move
 Time and provenance (seconds, library versions, the commit, the data file's path) are not
 numbers of a run and are left out of the comparison.
 
-    python -m lib.reproduction            # the table, from git history and outputs/
+    python -m tools.reproduction            # the table, from git history and outputs/
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ NOT_NUMBERS = {
 }
 # Settings that may differ between two runs of one recipe (they are reported beside the verdict).
 NOT_RECIPE = {"threads"}
+# Settings that describe the model rather than its training: the parameter count and the code
+# (the notebook, whose model cell builds it) stand for them.
+MODEL_KEYS = {"model", "augment", "ablation"}
+# What training takes where a recipe leaves a setting out.
+DEFAULTS = {"momentum": 0.9, "weight_decay": 0.0}
 NOT_RECORDED = "not recorded"  # a processor or thread count that an early run did not record
 
 
@@ -103,9 +108,9 @@ def differences(old: object, new: object, path: str = "") -> list[tuple[str, obj
 
 
 def recipe(metrics: dict) -> dict:
-    """What a run was asked to compute: its configuration and parameter count."""
-    config = {k: v for k, v in (metrics.get("config") or {}).items() if k not in NOT_RECIPE}
-    return {"config": config, "params": metrics.get("params")}
+    """What a run was asked to compute: its training settings and parameter count."""
+    settings = {k: v for k, v in (metrics.get("config") or {}).items() if k not in NOT_RECIPE | MODEL_KEYS}
+    return {"config": {**DEFAULTS, **settings}, "params": metrics.get("params")}
 
 
 def _split(cpu_text: str) -> tuple[str, str]:

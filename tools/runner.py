@@ -180,16 +180,24 @@ def run_in_subprocess(notebook: Path, params: dict, output_root: Path, kernel: s
     return time.time() - t0
 
 
-def run_many(tasks: list[tuple[str, Path, dict]], output_root: Path, kernel: str, jobs: int = 1):
-    """Run every (label, notebook, params) task, ``jobs`` at a time; return times and failures."""
+def run_many(
+    tasks: list[tuple[str, Path, dict]],
+    output_root: Path,
+    kernel: str,
+    jobs: int = 1,
+    in_process: bool = False,
+):
+    """Run every (label, notebook, params) task, ``jobs`` at a time, each in a child process whose
+    output is filtered of start-up noise (``in_process``: here, unfiltered); return times and failures."""
     times: dict[str, float] = {}
     failed: list[str] = []
 
     def one(task: tuple[str, Path, dict]) -> None:
         label, nb, params = task
-        print(f"== {label}: started", flush=True)
+        sys.stdout.write(f"== {label}: started\n")
+        sys.stdout.flush()
         try:
-            run = run_one if jobs == 1 else run_in_subprocess
+            run = run_one if in_process else run_in_subprocess
             times[label] = round(run(nb, params, output_root, kernel), 1)
             print(f"== {label}: done in {times[label]:.0f} s", flush=True)
         except Exception as e:  # report and go on: every notebook runs
@@ -217,16 +225,16 @@ def summary_table(rows: list[tuple[str, float | None, Path]]) -> str:
     lines = [f"{'notebook':<34} {'seconds':>8} {'test accuracy':>14}  target", "-" * 72]
     for label, seconds, out in rows:
         path = out / "metrics.json"
-        m = json.loads(path.read_text()) if seconds is not None and path.exists() else None
-        if m is None:
+        if seconds is None:
             lines.append(f"{label:<34} {'FAILED':>8}")
             continue
+        if not path.exists():
+            lines.append(f"{label:<34} {seconds:>8.0f} {'–':>14}  (no metrics.json)")
+            continue
+        m = json.loads(path.read_text())
         target = m["config"].get("target")
-        verdict = (
-            "none"
-            if target is None
-            else f"{target:.2%} {'met' if m['test_accuracy'] >= target else 'NOT met'}"
-        )
+        met = "met" if target is not None and m["test_accuracy"] >= target else "NOT met"
+        verdict = "none" if target is None else f"{target:.2%} {met}"
         lines.append(f"{label:<34} {seconds:>8.0f} {m['test_accuracy']:>14.2%}  {verdict}")
     return "\n".join(lines)
 
@@ -289,7 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     ap.add_argument("--output-root", type=Path, default=ROOT / "outputs")
     ap.add_argument("--kernel", default=os.environ.get("KERNEL", "python3"))
-    ap.add_argument("--no-summary", action="store_true", help="no table at the end (one run of several)")
+    ap.add_argument(
+        "--no-summary",
+        action="store_true",
+        help="run in this process, no table at the end (how a run of several starts each notebook)",
+    )
     ap.add_argument("--timings", type=Path, help="JSON file that records each notebook's wall time")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="notebooks run at a time (default 1)")
     ap.add_argument(
@@ -312,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     by_name = {nb.stem: nb for nb in notebooks}
     started = time.time()
     tasks = [(name, by_name[name], params) for name in order]
-    times, failed = run_many(tasks, args.output_root, args.kernel, jobs)
+    times, failed = run_many(tasks, args.output_root, args.kernel, jobs, in_process=args.no_summary)
     if not args.no_summary:
         out = {n: Path(params.get("OUTPUT_DIR") or args.output_root / n).resolve() for n in by_name}
         print("\n" + summary_table([(n.stem, times.get(n.stem), out[n.stem]) for n in notebooks]), flush=True)
@@ -326,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
             "threads_per_job": os.environ.get("TF_NUM_INTRAOP_THREADS", "TensorFlow's default"),
             "failed": failed,
             "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            # where it ran, as each notebook's metrics.json names its processor (lib/bench.py reads it)
+            # where it ran, as each notebook's metrics.json names its processor (tools/bench.py reads it)
             "processor": [processor(), cpu_signature()],
         }
         args.timings.parent.mkdir(parents=True, exist_ok=True)

@@ -1,10 +1,12 @@
 """``make seeds``: the notebooks that claim a target, once per seed, and their statistics.
 
-    python -m lib.seeds 04 05 --seeds 5
+    python -m tools.seeds 04 05 --seeds 5
 
-Each run goes through papermill into ``outputs/seeds/<notebook>/seed-<k>/``; the summary
-(``outputs/seeds/summary.json``) lists, per notebook, every seed's final test accuracy and
-their mean, sample standard deviation, min, max and share at the notebook's target.
+Each run goes through papermill into ``outputs/seeds/<notebook>/seed-<k>/``, where only its
+``metrics.json`` is kept (seed 0's figures and executed notebook are those of
+``outputs/<notebook>/``); the summary (``outputs/seeds/summary.json``) lists, per notebook,
+every seed's final test accuracy and their mean, sample standard deviation, min, max and share
+at the notebook's target. Every training prints a line per epoch as it runs.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ import time
 from pathlib import Path
 
 import papermill
-from lib.experiments import experiment
 
 from lib import ROOT
 from lib.params import positive_int
 from lib.provenance import code_paths, git
 from lib.training import intra_op_threads
+from tools.notebook_cells import recipe
 from tools.results import write_seed_summary
 from tools.runner import find_notebook, parse_value, run_many, share_cores
 
@@ -31,7 +33,7 @@ def unchanged_since(run_git: dict | None, name: str, root: Path = ROOT) -> bool:
     """Whether the run's code is, in the work tree, as at the run's clean commit: the notebook
     and the ``lib/`` modules the run imported (all of ``lib/`` for a run that did not record them).
 
-    The configuration alone does not name the code: a model changed in ``lib/models.py``
+    The configuration alone does not name the code: a model changed in ``lib/blocks.py``
     keeps its name. Unknown (no commit, a dirty run, no git): treated as changed.
     """
     commit = (run_git or {}).get("commit")
@@ -54,7 +56,7 @@ def reuse_single_run(name: str, seed: int, out: Path, root: Path = ROOT) -> bool
     done = metrics["config"]
     want = {
         "dataset": "mnist",
-        **experiment(name),
+        **recipe(name),
         "seed": seed,
         "train_limit": None,
         "val_fraction": 0.1,
@@ -66,8 +68,18 @@ def reuse_single_run(name: str, seed: int, out: Path, root: Path = ROOT) -> bool
         print(f"== {name} seed {seed}: lib/ or the notebook changed since outputs/{name}; trained again")
         return False
     shutil.rmtree(out, ignore_errors=True)
-    shutil.copytree(path.parent, out)
+    out.mkdir(parents=True)
+    shutil.copy2(path, out / "metrics.json")
     return True
+
+
+def keep_metrics_only(folder: Path) -> None:
+    """Remove everything but ``metrics.json`` from a seed's finished output folder."""
+    if not (folder / "metrics.json").exists():
+        return
+    for p in folder.iterdir():
+        if p.name != "metrics.json":
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--output-root", type=Path, default=ROOT / "outputs" / "seeds")
     ap.add_argument("--kernel", default="python3")
-    ap.add_argument("-j", "--jobs", type=int, default=1, help="runs at a time (see lib/runner.py)")
+    ap.add_argument("-j", "--jobs", type=int, default=1, help="runs at a time (see tools/runner.py)")
     ap.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"))
     args = ap.parse_args(argv)
     n = positive_int("SEEDS", args.seeds)
@@ -96,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
             params = {**skip, **extra, "SEED": seed, "OUTPUT_DIR": str(out.resolve())}
             tasks.append((f"{nb.stem}/seed-{seed}", nb, params))
     _, failed = run_many(tasks, args.output_root, args.kernel, jobs)  # the summary says what is missing
+    for _, _, params in tasks:
+        keep_metrics_only(Path(params["OUTPUT_DIR"]))
     summary = write_seed_summary(args.output_root)
     (args.output_root / "seeds_seconds.txt").write_text(f"{time.time() - started:.0f}\n")
     for s in summary:
