@@ -175,26 +175,36 @@ def test_killed_run_leaves_results_and_resumes(tmp_path):
     assert len(metrics["history"]["loss"]) == 8
 
 
-def test_editing_the_model_cell_changes_what_trains(synthetic_npz, tmp_path):
-    # a learner widens 05's last convolution from 16 to 24 kernels and runs the notebook
+def _edited_05(tmp_path: Path, old: str, new: str) -> Path:
     nb = nbformat.read(ROOT / "notebooks" / "05_under_8k.ipynb", as_version=4)
     cell = next(c for c in nb.cells if "model" in c.metadata.get("tags", []))
-    assert "[16, 16, 16]" in cell.source
-    cell.source = cell.source.replace("[16, 16, 16]", "[16, 16, 24]")
-    edited = tmp_path / "05_under_8k.ipynb"
-    nbformat.write(nb, edited)
+    assert old in cell.source
+    cell.source = cell.source.replace(old, new)
+    folder = tmp_path / new.strip("[]").replace(", ", "-")
+    folder.mkdir()
+    nbformat.write(nb, folder / "05_under_8k.ipynb")
+    return folder / "05_under_8k.ipynb"
+
+
+def test_editing_the_model_cell_changes_what_trains(synthetic_npz, tmp_path):
+    # a learner narrows 05's last convolution from 16 to 8 kernels and runs the notebook
+    edited = _edited_05(tmp_path, "[16, 16, 16]", "[16, 16, 8]")
     run_one(edited, {**TINY, "DATA_PATH": str(synthetic_npz)}, tmp_path / "out", kernel="python3")
     metrics = json.loads((tmp_path / "out" / "05_under_8k" / "metrics.json").read_text())
-    # 8 more kernels of 3x3x16, their BatchNorm (4 numbers each) and 8 more inputs to the dense head
-    assert metrics["params"] == 7_602 + 8 * 9 * 16 + 8 * 4 + 8 * 10
+    # 8 fewer kernels of 3x3x16, their BatchNorm (4 numbers each) and 8 fewer inputs to the dense head
+    assert metrics["params"] == 7_602 - 8 * 9 * 16 - 8 * 4 - 8 * 10
+    # widened past the budget instead, the run stops before training and says why
+    edited = _edited_05(tmp_path, "[16, 16, 16]", "[16, 16, 24]")
+    with pytest.raises(papermill.PapermillExecutionError, match="8,866 parameters: over the 8,000 budget"):
+        run_one(edited, {**TINY, "DATA_PATH": str(synthetic_npz)}, tmp_path / "out2", kernel="python3")
 
 
 def _setup_cell(path: Path) -> str:
     return nbformat.read(path, as_version=4).cells[1].source
 
 
-def _run_setup_cell(folder: Path, extra_path: Path | None = None, env: dict | None = None):
-    script = _setup_cell(NOTEBOOKS[0]) + "\nimport lib\nprint('lib at', lib.__file__)\n"
+def _run_setup_cell(folder: Path, extra_path: Path | None = None, env: dict | None = None, before: str = ""):
+    script = before + _setup_cell(NOTEBOOKS[0]) + "\nimport lib\nprint('lib at', lib.__file__)\n"
     paths = [str(extra_path)] if extra_path else []
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(paths), **(env or {})}
     return subprocess.run(
@@ -208,12 +218,11 @@ def _run_setup_cell(folder: Path, extra_path: Path | None = None, env: dict | No
 
 
 def _stand_in(tmp_path: Path, module: str, text: str = "") -> Path:
-    """A folder holding a stand-in package ``module`` (dotted), to put ahead on the path."""
+    """A folder holding a stand-in package ``module`` (dotted), to put ahead on the path; its
+    parents stay namespace packages (``google`` is one that protobuf shares)."""
     root = tmp_path / f"stand-in-{module}"
     folder = root.joinpath(*module.split("."))
     folder.mkdir(parents=True)
-    for parent in [folder, *folder.relative_to(root).parents][:-1]:
-        (root / parent / "__init__.py").write_text("")
     (folder / "__init__.py").write_text(text)
     return root
 
@@ -223,7 +232,7 @@ def test_the_colab_cell_clones_the_repository_from_an_empty_folder(tmp_path):
     content = tmp_path / "content"  # Colab's working folder: empty, outside any clone
     content.mkdir()
     script_env = {"SMALL_CNN_REPO": ROOT.as_uri()}  # a local clone URL instead of the published one
-    out = _run_setup_cell(content, colab, {**script_env, "PYTHONSTARTUP": ""})
+    out = _run_setup_cell(content, colab, script_env, before="import google.colab  # loaded on Colab\n")
     assert out.returncode == 0, out.stderr[-2000:]
     assert (content / "small-cnn" / "lib" / "__init__.py").is_file()
     assert f"lib at {content / 'small-cnn' / 'lib' / '__init__.py'}" in out.stdout

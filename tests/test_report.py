@@ -428,7 +428,7 @@ def test_bench_refuses_zero_rounds(capsys):
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs a git checkout of this repository")
 def test_provenance_is_recorded_in_a_fresh_clone(tmp_path):
     # A fresh checkout makes git read every notebook through the nbstripout filter once; a
-    # timeout that cut this short used to leave "dirty": null in every run's metrics.json.
+    # timeout that cut this short would leave "dirty": null in every run's metrics.json.
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     subprocess.run(

@@ -78,7 +78,7 @@ def test_each_run_against_the_one_before(repo):
     assert [c.other_processor for c in found] == [True, True, False, False]
     assert found[1].loss_digits == 7
     assert found[0].code_changes is None  # the first run recorded no commit
-    assert found[1].code_changes == [] and found[2].code_changes == ["lib/blocks.py"]
+    assert found[1].code_changes == [] and found[2].code_changes == ["lib/models.py"]
     # the commit is that of the code that ran, which the table names each run by
     assert found[2].commit == _git(repo, "rev-parse", "HEAD~2")[:7]
 
@@ -110,7 +110,7 @@ def test_seed_runs_are_compared_too_and_only_with_their_own_seed(repo):
         metrics["git"] = {
             "commit": _git(repo, "rev-parse", "HEAD"),
             "dirty": False,
-            "lib_modules": ["lib/blocks.py"],
+            "lib_modules": ["lib/models.py"],
         }
         out.write_text(json.dumps(metrics))
         _git(repo, "add", "-A")
@@ -159,7 +159,9 @@ def test_without_history_the_generated_line_stays(tmp_path):
     assert results.reproductions_markdown(tmp_path).startswith("(needs the repository's full git history")
     (tmp_path / "outputs").mkdir()
     (tmp_path / "docs").mkdir()
-    (tmp_path / "README.md").write_text(f"{results.BEGIN}\n{results.END}\n")
+    (tmp_path / "README.md").write_text(
+        f"{results.BEGIN}\n{results.END}\n{results.TIMES_BEGIN}\n{results.TIMES_END}\n"
+    )
     (tmp_path / "docs" / "reproducibility.md").write_text(
         f"{results.REPRO_BEGIN}\nkept\n{results.REPRO_END}\n"
     )

@@ -238,7 +238,7 @@ def plot_test_curves(metrics: list[dict], path: Path) -> None:
     the last epochs' band around the target with each final value written at its end, and the
     learning rate beneath (the dips are the one-cycle schedule at its peak)."""
     runs = _mnist(metrics)
-    fig = plt.figure(figsize=(13, 7))
+    fig = plt.figure(figsize=(13, 8))
     grid = fig.add_gridspec(2, 2, height_ratios=[2.4, 1], width_ratios=[1, 1.55], hspace=0.3, wspace=0.2)
     whole, band = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
     rate = fig.add_subplot(grid[1, :])
@@ -250,39 +250,29 @@ def plot_test_curves(metrics: list[dict], path: Path) -> None:
         acc = m["history"]["test_accuracy"]
         x = range(1, len(acc) + 1)
         style = dict(marker=markers[i % len(markers)], ms=4, lw=1.4, color=f"C{i}")
-        whole.plot(x, acc, **style, label=_label(m))
+        whole.plot(x, acc, **style, label=f"{_label(m)}: {m['test_accuracy']:.2%}")
         band.plot(x, acc, **style)
-        band.annotate(
-            f"{m['notebook'][:2]}: {m['test_accuracy']:.2%}",
-            xy=(len(acc), acc[-1]),
-            xytext=(6, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-            color=f"C{i}",
-        )
+        band.plot([len(acc)], [m["test_accuracy"]], marker="*", ms=12, color=f"C{i}", ls="none", zorder=5)
         rate.plot(x, m["history"]["learning_rate"], **{**style, "ms": 3})
-    for ax in (whole, band):
-        ax.axhline(TARGET, **TARGET_STYLE)
+    for ax in (whole, band, rate):
         ax.set_xlim(0.5, epochs + 0.5)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
+    for ax in (whole, band):
+        ax.axhline(TARGET, **TARGET_STYLE)
     whole.axhspan(lo, hi, color="0.85", alpha=0.5, lw=0)
     whole.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     whole.set_title("test accuracy per epoch (read only), whole run", fontsize=10)
     band.set_ylim(lo, hi)
-    band.set_xlim(0.5, epochs + 2.5)  # room for the final values
     band.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=2))
-    band.set_title(f"zoomed on the last {last} epochs; the final value of each saved model", fontsize=10)
+    band.set_title("zoomed around the target; ★ the saved model (its value in the legend)", fontsize=10)
     band.text(0.6, TARGET, f" target {TARGET:.2%}", color="tab:red", va="bottom", fontsize=9)
     rate.set_title("learning rate at the end of each epoch", fontsize=10)
     rate.set_xlabel("epoch")
-    rate.set_xlim(0.5, epochs + 0.5)
-    rate.grid(alpha=0.3)
     handles, labels = whole.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8.5, frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=9, frameon=False)
     fig.suptitle("MNIST notebooks: test accuracy over the iterations (seed 0)", fontsize=13, y=0.985)
-    fig.subplots_adjust(left=0.06, right=0.97, top=0.9, bottom=0.15)
+    fig.subplots_adjust(left=0.06, right=0.97, top=0.91, bottom=0.22)
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
@@ -290,7 +280,7 @@ def plot_test_curves(metrics: list[dict], path: Path) -> None:
 def plot_params_vs_accuracy(metrics: list[dict], seeds: dict[str, dict], path: Path) -> None:
     """Test accuracy against parameters (log scale): ours as mean ± sd over seeds, the article's
     best epochs (chosen on the test set) and the public points we know."""
-    fig, ax = plt.subplots(figsize=(11, 5.2))
+    fig, ax = plt.subplots(figsize=(11, 7))
     lows = []  # every point and error bar is kept in view
     for i, m in enumerate(_mnist(metrics)):
         s = seeds.get(m["notebook"])
@@ -309,8 +299,8 @@ def plot_params_vs_accuracy(metrics: list[dict], seeds: dict[str, dict], path: P
         ms=8,
         label="the article: best epoch, chosen on the test set",
     )
-    for ref in REFERENCES:
-        ax.plot(ref["params"], ref["acc"], "s", mfc="none", color="0.3", label=ref["label"])
+    for ref, marker in zip(REFERENCES, "sD", strict=False):
+        ax.plot(ref["params"], ref["acc"], marker, mfc="none", color="0.3", label=ref["label"])
     ax.axhline(TARGET, **TARGET_STYLE, label=f"target {TARGET:.2%}")
     ax.set_xscale("log")
     ax.set_ylim(min([0.988, *(low - 0.002 for low in lows)]), 1.0)
@@ -318,9 +308,9 @@ def plot_params_vs_accuracy(metrics: list[dict], seeds: dict[str, dict], path: P
     ax.set_xlabel("parameters (log scale)")
     ax.set_ylabel("test accuracy (10,000 MNIST test images)")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=7.5, loc="lower right", frameon=True, framealpha=0.9)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     ax.set_title("Test accuracy against parameters", fontsize=12)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.09, right=0.97, top=0.93, bottom=0.29)
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
