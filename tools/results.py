@@ -533,6 +533,11 @@ def times_table(outputs: Path) -> str:
             "one notebook at full size, into `outputs/05_under_8k/`",
             _minutes(per["05_under_8k"]) if "05_under_8k" in per else "–",
         ),
+        (
+            "make run NB=06",
+            "06, which also trains its four ablation variants",
+            _minutes(per["06_under_5k"]) if "06_under_5k" in per else "–",
+        ),
         ("make run NB=05 EPOCHS=2 TRAIN_LIMIT=1000 OUTPUT_DIR=/tmp/05", "a quick look", "–"),
         (
             "make run-all",
