@@ -16,7 +16,7 @@ from lib import training
 from lib.speedups import fast_batchnorm, fast_conv, input_stage
 from lib.training import OneCycle, set_determinism, train
 
-# The notebooks' models, as the old short names of these tests call them
+# Short names for the notebooks whose models these tests train
 NOTEBOOK = {
     "batchnorm": "03_batchnorm",
     "regularized": "04_dropout_schedule",

@@ -10,20 +10,22 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-
-import keras
+from typing import TYPE_CHECKING
 
 from lib import ROOT
 
-NOTEBOOKS = ROOT / "notebooks"
+if TYPE_CHECKING:  # keras is imported only where a model is built
+    import keras
 
 
-def notebook_path(name: str, root: Path = ROOT) -> Path:
-    """``05`` or ``05_under_8k``: the one matching notebook in notebooks/."""
+def notebook_path(name: str, root: Path = ROOT, label: str = "") -> Path:
+    """``05`` or ``05_under_8k``: the one matching notebook in notebooks/; ``label`` names the
+    selector in the error (default: ``notebook '05'``)."""
     matches = sorted((root / "notebooks").glob(f"{name}*.ipynb"))
     if len(matches) != 1:
         names = ", ".join(p.stem for p in sorted((root / "notebooks").glob("[0-9]*.ipynb")))
-        raise ValueError(f"notebook {name!r} matches {len(matches)} notebooks; expected one of: {names}")
+        what = label or f"notebook {name!r}"
+        raise ValueError(f"{what} matches {len(matches)} notebooks; expected one of: {names}")
     return matches[0]
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from lib import ROOT
 from lib.params import ParameterError, positive_int
+from tools.notebook_cells import notebook_path
 
 # A guard against a hung kernel, not a time budget: 06's ablation cell trains four models.
 CELL_TIMEOUT_S = 4 * 3600
@@ -54,11 +55,10 @@ def find_notebook(selector: str) -> Path:
         if not path.is_file():
             raise SystemExit(f"error: notebook {selector!r} not found")
         return path
-    matches = sorted((ROOT / "notebooks").glob(f"{selector}*.ipynb"))
-    if len(matches) != 1:
-        names = ", ".join(p.stem for p in sorted((ROOT / "notebooks").glob("*.ipynb")))
-        raise SystemExit(f"error: NB={selector!r} matches {len(matches)} notebooks; expected one of: {names}")
-    return matches[0]
+    try:
+        return notebook_path(selector, label=f"NB={selector!r}")
+    except ValueError as e:
+        raise SystemExit(f"error: {e}") from None
 
 
 def _hidden(notebook: Path, params: dict, output_root: Path, ext: str) -> Path:
@@ -110,8 +110,7 @@ def clean_executed(path: Path) -> None:
     for key in ("input_path", "output_path"):
         if meta.get(key):
             meta[key] = shown(meta[key])
-    text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
-    path.write_text(text.replace(root, "").replace(json.dumps(root)[1:-1], ""))
+    path.write_text((json.dumps(nb, indent=1, ensure_ascii=False) + "\n").replace(root, ""))
 
 
 def run_one(notebook: Path, params: dict, output_root: Path, kernel: str) -> float:
