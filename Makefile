@@ -10,7 +10,7 @@ export MNIST_PATH ?= $(abspath $(wildcard ../shared/data/mnist.npz))
 SEEDS ?= 5
 # Notebooks trained side by side by run-all and seeds, the cores shared out (tools/runner.py).
 JOBS ?= 2
-export NB EPOCHS BATCH_SIZE SEED TRAIN_LIMIT DATA_PATH OUTPUT_DIR SEEDS JOBS
+export NB EPOCHS BATCH_SIZE SEED TRAIN_LIMIT DATA_PATH OUTPUT_DIR SEEDS JOBS IMAGE MODEL FORMAT PORT
 SEED_NOTEBOOKS ?= 04 05 06 07 08
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
@@ -18,10 +18,11 @@ NAMES := $(basename $(notdir $(NOTEBOOKS)))
 LIB := $(wildcard lib/*.py lib/*/*.py)
 RUNNER := $(PY) -m tools.runner --kernel $(KERNEL)
 
-.PHONY: setup test run-all outputs run smoke seeds bench report lint clean help
+.PHONY: setup test run-all outputs run smoke seeds bench export predict demo report lint clean help
 help:
 	@echo "make setup | test [TEST_JOBS=2] | run NB=05 [EPOCHS=2 TRAIN_LIMIT=1000 ...] | run-all [JOBS=2]"
-	@echo "     smoke | seeds [SEEDS=5 JOBS=2] | bench | report | lint | clean"
+	@echo "     smoke | seeds [SEEDS=5 JOBS=2] | bench | export | predict IMAGE=digit.png [MODEL=05 FORMAT=int8]"
+	@echo "     demo [PORT=8765] | report | lint | clean"
 
 setup: $(VENV)/.installed
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
@@ -71,6 +72,19 @@ bench:
 	  --models "04_dropout_schedule,05_under_8k,05_under_8k (one step per call),05_under_8k (deskewing every step),keras-io-mnist-convnet"
 	$(PY) -m tools.op_profile --model 05_under_8k
 	$(PY) -m tools.op_profile --model keras-io-mnist-convnet
+
+# TensorFlow Lite files of 02-08's saved models, float32 and int8: outputs/export/.
+export:
+	$(PY) -m tools.export
+
+# Your own digit (PNG or JPEG) through MNIST's preprocessing and an exported model.
+predict:
+	@test -n "$$IMAGE" || { echo "usage: make predict IMAGE=digit.png [MODEL=05] [FORMAT=float32|int8]"; exit 2; }
+	@$(PY) -m tools.predict "$$IMAGE" --model "$${MODEL:-05}" --format "$${FORMAT:-float32}"
+
+# Draw a digit at http://127.0.0.1:8765/ and watch the small models read it as you draw.
+demo:
+	$(PY) -m tools.demo --port "$${PORT:-8765}"
 
 report:
 	$(PY) -m tools.results --write

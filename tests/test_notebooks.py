@@ -16,6 +16,7 @@ import numpy as np
 import papermill
 import pytest
 
+import lib.deskew  # noqa: F401  (05's and 06's saved models hold the deskewing layer)
 from lib import tta
 from tools import results
 from tools.notebook_cells import names, recipe, tagged_source
@@ -111,6 +112,12 @@ def test_notebook_runs_on_tiny_data(path, synthetic_npz, tmp_path):
     lines = [line for line in executed.split("\\n") if " · epoch " in line]
     assert any(f"{path.stem} seed 0 · epoch 1/1 · " in line for line in lines)
     assert not any(NOISE.match(line.strip('" ,')) for line in executed.split("\\n"))
+    if path.stem == "05_under_8k":  # its last section: the int8 file against the Keras model
+        int8 = json.loads((out / "int8.json").read_text())
+        assert int8["keras"]["accuracy"] == pytest.approx(metrics["test_accuracy"], abs=1e-6)
+        assert int8["tflite"]["bytes"] == (out / "model.int8.tflite").stat().st_size < int8["keras"]["bytes"]
+        assert 0 <= int8["same_answer"] <= int8["images"] == len(y)
+        assert "model.int8.tflite" in executed and "Assets written" not in executed
     if "ablation" in config:  # the full recipe, then one row per variant, scored on validation
         names = [r["variant"] for r in metrics["ablation"]]
         assert names == ["full recipe", *(v["name"] for v in config["ablation"])]

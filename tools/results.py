@@ -25,7 +25,7 @@ from lib.files import write_json
 from lib.plots import TARGET as TARGET_STYLE
 from lib.plots import accuracy_band
 from lib.summary import ablation_markdown
-from tools import reproduction
+from tools import export, reproduction
 from tools.notebook_cells import recipe
 
 REPO_URL = "https://github.com/small-cnn-lab/small-cnn"
@@ -579,7 +579,12 @@ def generated(root: Path = ROOT) -> dict[Path, str]:
     pages = {}
     readme = root / "README.md"
     text = replace_block(readme.read_text(), readme_table(metrics, seeds))
-    pages[readme] = replace_block(text, times_table(outputs), TIMES_BEGIN, TIMES_END)
+    text = replace_block(text, times_table(outputs), TIMES_BEGIN, TIMES_END)
+    exported = outputs / "export" / "export.json"
+    if exported.exists():
+        summary = json.loads(exported.read_text())
+        text = replace_block(text, export.export_table(summary), export.BEGIN, export.END)
+    pages[readme] = text
     speed = root / "docs" / "speed.md"
     if speed.exists():
         pages[speed] = replace_block(speed.read_text(), bench_block(outputs), BENCH_BEGIN, BENCH_END)
