@@ -18,6 +18,8 @@ SIDE, BOX = 28, 20
 CENTRE = 14.0  # where MNIST's centres of mass lie (mean over its test digits: row 14.0, column 14.0)
 MIN_CONTRAST = 32  # grey levels between the paper and the strongest ink, at least
 INK = 0.1  # a pixel is ink where it differs from the paper by this share of the strongest ink
+SMALLEST = 4  # pixels: ink smaller than this on its longer side is a speck, not a digit
+LARGEST = 1024  # pixels: larger images are shrunk first (a digit needs no more)
 
 
 class ImageError(ValueError):
@@ -30,7 +32,7 @@ def read_image(source: str | Path | bytes) -> np.ndarray:
     Transparent pixels are laid on paper of the opposite shade to the ink (a drawing with a
     transparent background has no paper colour of its own).
     """
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     if isinstance(source, bytes | bytearray):
         name, data = "the image", bytes(source)
@@ -44,9 +46,14 @@ def read_image(source: str | Path | bytes) -> np.ndarray:
         raise ImageError(f"{name}: the file is empty (0 bytes); expected a PNG or JPEG image")
     try:
         image = Image.open(io.BytesIO(data))
+        image.draft("L", (LARGEST, LARGEST))  # a JPEG decodes straight to a smaller size
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e:
         raise ImageError(f"{name}: not an image ({type(e).__name__}); expected a PNG or JPEG file") from None
+    image = ImageOps.exif_transpose(image)  # a phone's photo, upright as its camera held it
+    if image.mode.startswith("I;16") or image.mode == "I":  # 16-bit grey levels, not clipped to 8
+        image = Image.fromarray((np.asarray(image, "float64") * (255 / 65535)).astype("uint8"))
+    image.thumbnail((LARGEST, LARGEST), Image.Resampling.BOX)  # a digit needs no more pixels
     if image.mode in ("RGBA", "LA", "PA", "P") or "transparency" in image.info:
         rgba = np.asarray(image.convert("RGBA"), "float32")
         alpha = rgba[..., 3:] / 255
@@ -60,7 +67,9 @@ def read_image(source: str | Path | bytes) -> np.ndarray:
 
 def mnist_style(grey: np.ndarray) -> np.ndarray:
     """The (28, 28) float32 image, ink 0-255 on a 0 background, that MNIST's preprocessing
-    gives for ``grey`` (2-D, any size, either polarity: the paper is the border's median)."""
+    gives for ``grey`` (2-D, any size). The paper is the border's median grey; the ink is
+    what differs from it the most, darker or lighter. Best with one digit, evenly lit, and
+    little else in the picture: every mark counts as ink."""
     g = np.asarray(grey, "float32")
     if g.ndim == 3 and g.shape[-1] == 1:
         g = g[..., 0]
@@ -68,7 +77,8 @@ def mnist_style(grey: np.ndarray) -> np.ndarray:
         raise ImageError(f"expected a 2-D grey image, got an array of shape {g.shape}")
     border = np.concatenate([g[0], g[-1], g[:, 0], g[:, -1]])
     paper = float(np.median(border))
-    ink = np.clip(g - paper if paper < 128 else paper - g, 0, None)
+    lighter, darker = np.clip(g - paper, 0, None), np.clip(paper - g, 0, None)
+    ink = lighter if lighter.max() > darker.max() else darker
     strongest = float(ink.max())
     if strongest < MIN_CONTRAST:
         raise ImageError(
@@ -78,6 +88,10 @@ def mnist_style(grey: np.ndarray) -> np.ndarray:
     ink = np.where(ink >= INK * strongest, ink / strongest, 0.0).astype("float32")
     rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
     crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    if max(crop.shape) < SMALLEST:
+        raise ImageError(
+            f"the ink spans only {max(crop.shape)} pixels; expected a digit at least {SMALLEST} pixels tall"
+        )
     fitted = _fit(crop, BOX)
     h, w = fitted.shape
     total = fitted.sum()

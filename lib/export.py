@@ -11,9 +11,10 @@ not (no TF Select ops). Two things a saved model holds need rewriting first:
   inside the file, so the file scores what its notebook reports.
 
 The int8 file quantizes every weight and every activation of the network to int8, input and
-output included (raw pixels 0-255 go in as ``pixel - 128``). The deskewing, a ratio of image
-moments without weights, stays in float32 inside the same file: in int8 its denominators
-round to zero and the interpreter stops.
+output included: raw pixels 0-255 go in as ``pixel - 128``, and a probability comes out as
+``(q + 128) / 256``. The deskewing (05, 06), a ratio of image moments without weights, stays
+in float32 inside the same file: in int8 its denominators round to zero and the interpreter
+stops.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def _deskew_tensors(content: bytes) -> list[str]:
 
 
 def to_tflite(model: keras.Model, fmt: str, representative: np.ndarray | None = None) -> bytes:
-    """The TensorFlow Lite file of ``for_export(model)``, as bytes.
+    """The TensorFlow Lite file of ``model`` (pass ``for_export(model)``), as bytes.
 
     ``fmt``: "float32", or "int8" with ``representative``, raw training images (N, 28, 28, 1)
     whose activations set each int8 range (post-training quantization).
@@ -170,7 +171,7 @@ def _convert(tf, model: keras.Model, fmt: str, representative: np.ndarray | None
         tf.lite.OpsSet.TFLITE_BUILTINS,
     ]
     converter.inference_input_type = converter.inference_output_type = tf.int8
-    if not any(isinstance(layer, Deskew) for layer in _layers(model)):
+    if not any(isinstance(layer, Deskew) for layer in all_layers(model)):
         return converter.convert()
     # The deskewing's nodes stay float32: the debugger's selective quantization, otherwise the
     # same conversion (fully_quantize: int8 input and output too).
@@ -184,11 +185,12 @@ def _convert(tf, model: keras.Model, fmt: str, representative: np.ndarray | None
     return debugger.get_nondebug_quantized_model()
 
 
-def _layers(model: keras.Model) -> Iterator[keras.layers.Layer]:
+def all_layers(model: keras.Model) -> Iterator[keras.layers.Layer]:
+    """Every layer of ``model``, those inside nested models included."""
     for layer in model.layers:
         yield layer
         if isinstance(layer, keras.Model):
-            yield from _layers(layer)
+            yield from all_layers(layer)
 
 
 def _interpreter(content: bytes, *, builtin_only: bool = False, threads: int = 1):

@@ -115,3 +115,31 @@ def test_make_predict_bad_input_is_one_line(tmp_path):
         assert done.returncode == 2
         lines = [line for line in (done.stderr + done.stdout).splitlines() if not line.startswith("make")]
         assert len(lines) == 1 and says in lines[0], lines
+
+
+@pytest.mark.parametrize("paper, ink", [(120, 20), (140, 250), (230, 40), (30, 220)])
+def test_dark_or_light_ink_on_grey_paper(digits, paper, ink):
+    x, _ = digits
+    strokes = x[0] / 255
+    grey = np.pad(paper + (ink - paper) * strokes, 15, constant_values=paper)
+    assert np.abs(mnist_style(grey) - mnist_style(x[0])).max() < 1  # the same digit, whatever the shades
+
+
+def test_sixteen_bit_and_rotated_photos(digits, tmp_path):
+    x, _ = digits
+    deep = tmp_path / "16bit.png"
+    Image.fromarray((255 - x[0]).astype("uint16") * 257).save(deep)  # 16-bit grey levels, dark ink
+    assert np.abs(mnist_style(read_image(deep)) - mnist_style(x[0])).max() < 1
+    turned = tmp_path / "portrait.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # the camera was held turned: show the picture rotated by 90°
+    Image.fromarray(np.rot90(255 - x[0], 1).copy()).save(turned, exif=exif, quality=95)
+    upright = mnist_style(read_image(turned))
+    assert (
+        np.abs(upright - mnist_style(x[0])).mean() < np.abs(np.rot90(upright, 1) - mnist_style(x[0])).mean()
+    )
+
+
+def test_a_speck_is_not_a_digit():
+    with pytest.raises(ImageError, match="only 2 pixels"):
+        mnist_style(np.pad(np.full((2, 2), 255.0), 20))

@@ -10,7 +10,15 @@ from conftest import ROOT
 import lib.blocks  # noqa: F401  (the custom layers of the saved models)
 from lib import tta
 from lib.deskew import Deskew
-from lib.export import BuiltinDeskew, TFLiteModel, for_export, operators, representative_images, to_tflite
+from lib.export import (
+    BuiltinDeskew,
+    TFLiteModel,
+    all_layers,
+    for_export,
+    operators,
+    representative_images,
+    to_tflite,
+)
 from tools import export
 
 OUTPUTS = ROOT / "outputs"
@@ -46,7 +54,10 @@ def test_05_as_float32_and_int8_with_builtin_operators(model_05, mnist, tmp_path
     x, y = mnist["x_test"][:1000, ..., None].astype("float32"), mnist["y_test"][:1000]
     keras_probs = model_05.predict(x, verbose=0)
     exported = for_export(model_05)
-    assert not any(isinstance(layer, Deskew) and type(layer) is Deskew for layer in exported.layers)
+    layers = list(all_layers(exported))
+    assert not any(type(layer) is Deskew for layer in layers) and any(
+        isinstance(x, BuiltinDeskew) for x in layers
+    )
     for fmt in ("float32", "int8"):
         path = tmp_path / f"05.{fmt}.tflite"
         path.write_bytes(to_tflite(exported, fmt, representative_images(mnist["x_train"], 200)))

@@ -43,7 +43,7 @@ Point = tuple[float, float]
 
 @dataclass(frozen=True)
 class Model:
-    """One exported model and what the page shows about it."""
+    """One exported TensorFlow Lite model and what the page shows about it."""
 
     name: str
     params: int | None
@@ -165,7 +165,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path != "/predict":
             self.send_json({"error": f"no endpoint {self.path}"}, HTTPStatus.NOT_FOUND)
             return
-        size = int(self.headers.get("Content-Length") or 0)
+        length = self.headers.get("Content-Length") or "0"
+        size = int(length) if length.isdigit() else 0
         if not 0 < size <= MAX_BODY:
             error = f"body of {size} bytes: expected 1 to {MAX_BODY}"
             self.send_json({"error": error}, HTTPStatus.BAD_REQUEST)

@@ -18,6 +18,7 @@ import argparse
 import json
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +106,7 @@ def export_all(names: list[str], output: Path = OUTPUT, outputs: Path = ROOT / "
     from lib.export import REPRESENTATIVE
     from lib.provenance import processor, versions
 
+    started = time.time()
     partial = output.with_name(output.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
@@ -118,6 +120,7 @@ def export_all(names: list[str], output: Path = OUTPUT, outputs: Path = ROOT / "
         "one image, one thread",
         "cpu": processor(),
         "tensorflow": v.get("tensorflow"),
+        "seconds": round(time.time() - started, 1),
     }
     write_json(partial / "export.json", summary)
     costly = [

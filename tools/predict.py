@@ -19,17 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from lib import ROOT
+from tools.export import MODELS
 from tools.runner import NOISE
 
 EXPORT = ROOT / "outputs" / "export"
-DIGIT_MODELS = [
-    "02_reduce_parameters",
-    "03_batchnorm",
-    "04_dropout_schedule",
-    "05_under_8k",
-    "06_under_5k",
-    "07_skip_connections",
-]
+DIGIT_MODELS = [m for m in MODELS if m != "08_fashion_mnist"]  # 08 reads clothes
 
 
 def model_name(given: str) -> str:

@@ -521,6 +521,8 @@ def times_table(outputs: Path) -> str:
     seeds_file = outputs / "seeds" / "seeds_seconds.txt"
     seeds = float(seeds_file.read_text()) if seeds_file.exists() else None
     where = run_all.get("processor", ["this machine"])[0]
+    export_file = outputs / "export" / "export.json"
+    exported = json.loads(export_file.read_text()) if export_file.exists() else {}
     rows = [
         (
             "make setup",
@@ -545,6 +547,13 @@ def times_table(outputs: Path) -> str:
             _minutes(run_all["total_seconds"]) if run_all else "–",
         ),
         ("make seeds", "04-08 over 5 seeds, `outputs/seeds/summary.json`", _minutes(seeds) if seeds else "–"),
+        (
+            "make export",
+            "TensorFlow Lite files of 02-08, float32 and int8, `outputs/export/`",
+            _minutes(exported["seconds"]) if exported.get("seconds") else "–",
+        ),
+        ("make predict IMAGE=digit.png", "your own digit, read by 05 (`MODEL=02`..`07`)", "–"),
+        ("make demo", "draw a digit at http://127.0.0.1:8765/ and watch 02-07 read it", "–"),
         ("make report", "the tables and figures of this page and `outputs/REPORT.md`", "–"),
         ("make bench", "speed and memory of every model, `docs/speed.md`", "–"),
     ]
