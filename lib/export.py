@@ -197,7 +197,7 @@ def _interpreter(content: bytes, *, builtin_only: bool = False, threads: int = 1
     import tensorflow as tf
 
     kind = tf.lite.experimental.OpResolverType
-    with quiet():  # its notice about the LiteRT package, and the delegate's about itself
+    with quiet():  # its notice about the LiteRT package
         return tf.lite.Interpreter(
             model_content=content,
             num_threads=threads,
@@ -235,7 +235,8 @@ class TFLiteModel:
     def _set_batch(self, n: int) -> None:
         if n != self._batch:
             self.interpreter.resize_tensor_input(self.input["index"], [n, *self.input["shape"][1:]])
-            self.interpreter.allocate_tensors()
+            with quiet():  # the default delegate announces itself here
+                self.interpreter.allocate_tensors()
             self._batch = n
 
     def _quantized(self, x: np.ndarray) -> np.ndarray:

@@ -63,7 +63,7 @@ def quiet_stderr() -> Iterator[None]:
             os.close(saved)
             caught.seek(0)
             for line in caught.read().decode(errors="replace").splitlines():
-                if not (NOISE.match(line) or line.startswith("INFO: Created TensorFlow Lite")):
+                if not NOISE.match(line):
                     print(line, file=sys.stderr)
 
 

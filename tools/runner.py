@@ -77,7 +77,8 @@ NOISE = re.compile(
     r"^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
     r"|[IWEF]\d{4} [\d:.]+\s+\d+ \S+:\d+\].*"
     r"|\[IPKernelApp\] WARNING \| Kernel is running over TCP.*"
-    r"|WARNING:tensorflow:.*triggered tf.function retracing.*)$"
+    r"|WARNING:tensorflow:.*triggered tf.function retracing.*"
+    r"|INFO: Created TensorFlow Lite XNNPACK delegate for CPU\.)$"
 )
 
 
